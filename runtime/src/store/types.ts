@@ -92,10 +92,7 @@ export class DuplicateKeyError extends StoreError {
   readonly index: string;
   readonly keyValue: Record<string, unknown>;
   constructor(collection: string, index: string, keyValue: Record<string, unknown>) {
-    super(
-      "DUPLICATE_KEY",
-      `duplicate key in ${collection} for index ${index}: ${JSON.stringify(keyValue)}`,
-    );
+    super("DUPLICATE_KEY", `duplicate key in ${collection} for index ${index}: ${JSON.stringify(keyValue)}`);
     this.name = "DuplicateKeyError";
     this.collection = collection;
     this.index = index;
