@@ -9,6 +9,6 @@ export default defineConfig({
     execArgv: ["--no-node-snapshot"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    reporters: ["default"],
+    reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });

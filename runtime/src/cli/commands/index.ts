@@ -1,4 +1,5 @@
 import type { CliCommand } from "../command.ts";
+import { priceCdrCommand } from "./price-cdr.ts";
 
 /** Every command of `./voltrate`, in the order `--help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [priceCdrCommand];

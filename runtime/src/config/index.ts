@@ -1,0 +1,2 @@
+export { ConfigError, loadConfig } from "./load-config.ts";
+export { type Config, type ConfigKey, configKeys, configSchema } from "./schema.ts";

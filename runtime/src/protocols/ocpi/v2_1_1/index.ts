@@ -1,0 +1,4 @@
+// OCPI 2.1.1 wire types and schemas.
+export * from "./cdr.ts";
+export * from "./tariff.ts";
+export * from "./types.ts";

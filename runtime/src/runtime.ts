@@ -1,0 +1,212 @@
+// The runtime: composes configuration, store, scheduler and HTTP into one process with a lifecycle.
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { createAdaptorServer, type ServerType } from "@hono/node-server";
+import { ApiKeys } from "./auth/api-keys.ts";
+import type { Config } from "./config/index.ts";
+import { seedDemoData } from "./demo/seed.ts";
+import { type App, createApp, type RouteModule } from "./http/app.ts";
+import { healthRoutes } from "./http/routes/health.ts";
+import { indexRoutes } from "./http/routes/index-page.ts";
+import { openApiRoutes } from "./http/routes/openapi.ts";
+import { pluginRoutes } from "./http/routes/plugins.ts";
+import type { Logger } from "./logging/logger.ts";
+import { HookRegistry, PluginHost, PluginLoadError, RuntimeEventBus } from "./plugins/index.ts";
+import { createScheduler, type Scheduler } from "./scheduler/index.ts";
+import { openStore, type Store } from "./store/index.ts";
+import { version } from "./version.ts";
+
+export interface RuntimeOptions {
+  config: Config;
+  logger: Logger;
+  /** Extra routes mounted after the built-in ones (plugins, tests). */
+  routes?: RouteModule[];
+}
+
+export interface Runtime {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly scheduler: Scheduler;
+  readonly app: App;
+  readonly apiKeys: ApiKeys;
+  readonly plugins: PluginHost;
+  readonly hooks: HookRegistry;
+  readonly events: RuntimeEventBus;
+  /** An admin API key generated at this start because none existed; shown once, then only its hash is kept. */
+  readonly generatedAdminKey?: string;
+  /** Starts listening and the scheduler; resolves with the base URL. */
+  start(): Promise<string>;
+  /**
+   * Graceful stop: no new connections, in-flight requests finish (up to the shutdown timeout),
+   * the scheduler stops, the store flushes its journal and releases its lock. Safe to call twice.
+   */
+  shutdown(reason?: string): Promise<void>;
+}
+
+/** The workspace root: plugin packages are resolved from the working directory, then from here. */
+const workspaceRoot = path.resolve(import.meta.dirname, "../..");
+
+/** A start-up failure, phrased for the operator (one line). */
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config, logger } = options;
+  const store = await openStore({
+    dataDir: config.VOLTRATE_DATA_DIR,
+    logger: logger.child({ component: "store" }),
+    ...(config.VOLTRATE_MONGODB_URL ? { mongodbUrl: config.VOLTRATE_MONGODB_URL } : {}),
+  }).catch((error: unknown) => {
+    throw new StartupError(`cannot open the store: ${(error as Error).message}`, { cause: error });
+  });
+
+  const scheduler = createScheduler({
+    store,
+    logger: logger.child({ component: "scheduler" }),
+    ...(config.VOLTRATE_MONGODB_URL ? { mongodbUrl: config.VOLTRATE_MONGODB_URL } : {}),
+  });
+  const events = new RuntimeEventBus(logger.child({ component: "events" }));
+  const hooks = new HookRegistry();
+  const apiKeys = new ApiKeys(store);
+
+  // Everything below may fail; what was opened is closed again before the error is reported.
+  let plugins: PluginHost;
+  let generatedAdminKey: string | undefined;
+  try {
+    try {
+      await scheduler.start();
+    } catch (error) {
+      throw new StartupError(`cannot start the scheduler: ${(error as Error).message}`, { cause: error });
+    }
+    await apiKeys.init();
+    generatedAdminKey = (await apiKeys.ensureAdmin(config.VOLTRATE_ADMIN_API_KEY)).generatedKey;
+    if (config.VOLTRATE_DEMO_DATA) await seedDemoData(store, logger.child({ component: "demo" }));
+    try {
+      plugins = await PluginHost.load(
+        config.VOLTRATE_PLUGINS.map((spec) => ({ spec, config: config.VOLTRATE_PLUGIN_CONFIG[spec] })),
+        {
+          voltrateVersion: version,
+          baseDirs: [...new Set([process.cwd(), workspaceRoot])],
+          logger: logger.child({ component: "plugins" }),
+          store,
+          scheduler,
+          apiKeys,
+          events,
+          hooks,
+        },
+      );
+      await plugins.setup();
+    } catch (error) {
+      if (error instanceof PluginLoadError) throw new StartupError(error.message, { cause: error });
+      throw error;
+    }
+  } catch (error) {
+    await scheduler.stop().catch(() => {});
+    await store.close();
+    throw error;
+  }
+
+  const startedAt = Date.now();
+  const app = createApp({
+    logger: logger.child({ component: "http" }),
+    routes: [
+      healthRoutes(() => {
+        const schedulerState = scheduler.state();
+        return {
+          status: schedulerState.running ? "ok" : "degraded",
+          version,
+          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+          store: { mode: store.mode },
+          scheduler: schedulerState,
+        };
+      }),
+      openApiRoutes(),
+      indexRoutes({ version }),
+      pluginRoutes(plugins, apiKeys),
+      plugins.routes(),
+      ...(options.routes ?? []),
+    ],
+  });
+
+  let server: ServerType | undefined;
+  let stopping: Promise<void> | undefined;
+
+  const start = async (): Promise<string> => {
+    try {
+      await plugins.start();
+    } catch (error) {
+      await scheduler.stop();
+      await store.close();
+      throw new StartupError((error as Error).message, { cause: error });
+    }
+    const httpServer = createAdaptorServer({ fetch: app.fetch, hostname: config.VOLTRATE_HOST });
+    server = httpServer;
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", (error: NodeJS.ErrnoException) =>
+        reject(
+          new StartupError(
+            error.code === "EADDRINUSE"
+              ? `VOLTRATE_PORT: port ${config.VOLTRATE_PORT} on ${config.VOLTRATE_HOST} is already in use`
+              : `cannot listen on ${config.VOLTRATE_HOST}:${config.VOLTRATE_PORT}: ${error.message}`,
+          ),
+        ),
+      );
+      httpServer.listen(config.VOLTRATE_PORT, config.VOLTRATE_HOST, () => resolve());
+    }).catch(async (error: unknown) => {
+      await plugins.stop();
+      await scheduler.stop();
+      await store.close();
+      throw error;
+    });
+    const address = httpServer.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  };
+
+  const closeServer = async (): Promise<void> => {
+    const current = server;
+    if (!current) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        logger.warn({ timeoutMs: config.VOLTRATE_SHUTDOWN_TIMEOUT_MS }, "closing connections still busy at timeout");
+        if ("closeAllConnections" in current) current.closeAllConnections();
+      }, config.VOLTRATE_SHUTDOWN_TIMEOUT_MS);
+      timer.unref();
+      current.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      // Keep-alive connections with no request in flight would hold close() open.
+      if ("closeIdleConnections" in current) current.closeIdleConnections();
+    });
+  };
+
+  const shutdown = (reason = "shutdown"): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info({ reason }, "shutting down");
+      await closeServer();
+      await plugins.stop();
+      await scheduler.stop();
+      await store.close();
+      logger.info("shutdown complete");
+    })();
+    return stopping;
+  };
+
+  return {
+    config,
+    logger,
+    store,
+    scheduler,
+    app,
+    apiKeys,
+    plugins,
+    hooks,
+    events,
+    ...(generatedAdminKey ? { generatedAdminKey } : {}),
+    start,
+    shutdown,
+  };
+}

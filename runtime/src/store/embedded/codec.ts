@@ -1,0 +1,200 @@
+// Document values: JSON (finite numbers, strings, booleans, null, arrays, plain objects) plus Date.
+// Stored documents are private deep copies that are never mutated in place (an update builds a new
+// copy and swaps it in), which lets snapshots serialize a point-in-time view without copying.
+//
+// On disk a Date is the object {"$date": "<ISO-8601>"}, the EJSON form. Field names starting with "$"
+// are refused in documents, so that tag cannot collide with user data.
+import { StoreError } from "../types.ts";
+
+const MAX_DEPTH = 100;
+
+function badValue(path: string, problem: string): StoreError {
+  return new StoreError("BAD_DOCUMENT", `field "${path || "(root)"}": ${problem}`);
+}
+
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A validated deep copy of a caller's value. `undefined` object fields are dropped and `undefined`
+ * array elements become null (as JSON does), so memory and disk always agree. `found.date` is set
+ * when the value contains a Date.
+ */
+export function cloneForStore(
+  value: unknown,
+  found: { date: boolean } = { date: false },
+  path = "",
+  depth = 0,
+): unknown {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      if (!Number.isFinite(value)) throw badValue(path, `${value} is not a storable number`);
+      return value;
+    case "object": {
+      if (value === null) return null;
+      if (depth > MAX_DEPTH) throw badValue(path, `nested deeper than ${MAX_DEPTH} levels (or cyclic)`);
+      if (value instanceof Date) {
+        const time = value.getTime();
+        if (Number.isNaN(time)) throw badValue(path, "invalid Date");
+        found.date = true;
+        return new Date(time);
+      }
+      if (Array.isArray(value)) {
+        const out = new Array(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const item = value[i];
+          out[i] = item === undefined ? null : cloneForStore(item, found, `${path}.${i}`, depth + 1);
+        }
+        return out;
+      }
+      if (!isPlain(value)) throw badValue(path, `${value.constructor?.name ?? "object"} values cannot be stored`);
+      const out: Record<string, unknown> = {};
+      for (const key in value) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item === undefined) continue;
+        checkKey(key, path);
+        out[key] = cloneForStore(item, found, path ? `${path}.${key}` : key, depth + 1);
+      }
+      return out;
+    }
+    default:
+      throw badValue(path, `${typeof value} values cannot be stored`);
+  }
+}
+
+function checkKey(key: string, path: string): void {
+  if (key.charCodeAt(0) === 36 /* $ */) throw badValue(path ? `${path}.${key}` : key, 'names may not start with "$"');
+  if (key === "__proto__") throw badValue(path ? `${path}.${key}` : key, "reserved name");
+}
+
+/**
+ * Validates a value built inside the store (an update's result) without copying it, and reports
+ * whether it contains a Date (so the journal codec can skip the Date pass when it does not).
+ * Normalizes `undefined` the same way as {@link cloneForStore}.
+ */
+export function inspectStored(value: unknown, path = "", depth = 0): boolean {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number" && !Number.isFinite(value)) throw badValue(path, `${value} is not a storable number`);
+    if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") {
+      throw badValue(path, `${typeof value} values cannot be stored`);
+    }
+    return false;
+  }
+  if (depth > MAX_DEPTH) throw badValue(path, `nested deeper than ${MAX_DEPTH} levels (or cyclic)`);
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw badValue(path, "invalid Date");
+    return true;
+  }
+  let hasDate = false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === undefined) value[i] = null;
+      else if (inspectStored(value[i], `${path}.${i}`, depth + 1)) hasDate = true;
+    }
+    return hasDate;
+  }
+  if (!isPlain(value)) throw badValue(path, `${value.constructor?.name ?? "object"} values cannot be stored`);
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    if (item === undefined) {
+      delete record[key];
+      continue;
+    }
+    checkKey(key, path);
+    if (inspectStored(item, path ? `${path}.${key}` : key, depth + 1)) hasDate = true;
+  }
+  return hasDate;
+}
+
+/** Deep copy of an already-valid stored value (the copy handed to callers). */
+export function cloneStored<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = cloneStored(value[i]);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = cloneStored((value as Record<string, unknown>)[key]);
+  return out as T;
+}
+
+/** Whether a stored value contains a Date anywhere. */
+export function containsDate(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (value instanceof Date) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsDate(item)) return true;
+    return false;
+  }
+  for (const key in value) if (containsDate((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
+function dateReplacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  return raw instanceof Date ? { $date: raw.toISOString() } : value;
+}
+
+/** JSON text of a value; `hasDate` selects the (slower) pass that tags Dates. */
+export function encodeJson(value: unknown, hasDate: boolean): string {
+  return hasDate ? JSON.stringify(value, dateReplacer) : JSON.stringify(value);
+}
+
+/** Parses JSON text written by {@link encodeJson}. */
+export function decodeJson(text: string, hasDate: boolean): unknown {
+  const value: unknown = JSON.parse(text);
+  return hasDate ? reviveDates(value) : value;
+}
+
+function reviveDates(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = reviveDates(value[i]);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  const tag = record.$date;
+  if (typeof tag === "string" && Object.keys(record).length === 1) {
+    const date = new Date(tag);
+    if (Number.isNaN(date.getTime())) throw new Error(`bad $date value ${JSON.stringify(tag)}`);
+    return date;
+  }
+  for (const key in record) record[key] = reviveDates(record[key]);
+  return record;
+}
+
+/**
+ * A string that is equal for two values exactly when MongoDB's equality treats them as equal
+ * (types kept apart: 1 vs "1" vs Date(1); -0 equals 0; object field order matters). Index keys.
+ */
+export function canonicalKey(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      return `d${value === 0 ? 0 : value}`;
+    case "boolean":
+      return value ? "T" : "F";
+    case "undefined":
+      return "n";
+    case "object": {
+      if (value === null) return "n";
+      if (value instanceof Date) return `t${value.getTime()}`;
+      if (Array.isArray(value)) return `[${value.map(canonicalKey).join(",")}]`;
+      const parts: string[] = [];
+      for (const key in value)
+        parts.push(`${JSON.stringify(key)}:${canonicalKey((value as Record<string, unknown>)[key])}`);
+      return `{${parts.join(",")}}`;
+    }
+    default:
+      return `?${String(value)}`;
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./fx.ts";
+export * from "./vat.ts";
