@@ -8,9 +8,9 @@ import { type ImportSummary, importEcbFile, importEcbUrl } from "./importer.ts";
 import { registerFxRoutes } from "./routes.ts";
 import { type PublicationDoc, StoreFxRateRepository } from "./store-repository.ts";
 
-/** The job that fetches `url`; stored by the host as "@voltrate/plugin-fx:fetch-ecb-rates". */
+/** The job that fetches `url`; stored by the host as "fx:fetch-ecb-rates". */
 export const FETCH_JOB = "fetch-ecb-rates";
-/** The plugin's collection (stored by the host as plugin.<plugin>.rates). */
+/** The plugin's collection (stored by the host as plugin.fx.rates). */
 export const RATES_COLLECTION = "rates";
 
 const summaryLog = (s: ImportSummary) => ({

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { EU_MEMBER_STATES } from "./countries.ts";
 import { loadBundledVatDataset, loadVatDatasetFile, parseVatDataset, type VatDataset } from "./dataset.ts";
 import { VatDatasetError } from "./errors.ts";
@@ -94,6 +94,7 @@ describe("dataset validation", () => {
 
   it("names the file when it cannot be read or is not JSON", () => {
     const dir = mkdtempSync(join(tmpdir(), "voltrate-vat-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const broken = join(dir, "broken.json");
     writeFileSync(broken, "{ not json");
     expect(() => loadVatDatasetFile(broken)).toThrow(

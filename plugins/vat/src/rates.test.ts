@@ -60,6 +60,18 @@ describe("rateFor with a Date: the calendar date in the charge point's country",
     expect(rate("RO", new Date("2025-07-31T21:00:00Z"))).toBe("21");
     expect(vat.rateFor("GB", new Date("2025-06-30T23:30:00Z")).country).toBe("GB");
   });
+
+  it("takes today, for a request without a date, from the service's clock in the country's zone", () => {
+    // 21:30 UTC on 30 June 2025 is already 1 July in Tallinn (EEST = UTC+3): Estonia's 24 % applies.
+    const at = createVatService({ dataset: loadBundledVatDataset(), now: () => new Date("2025-06-30T21:30:00Z") });
+    expect(at.today("EE")).toBe("2025-07-01");
+    expect(at.today("DE")).toBe("2025-06-30");
+    expect(at.rateFor("ee", at.today("ee"))).toMatchObject({
+      country: "EE",
+      ratePercent: "24",
+      validFrom: "2025-07-01",
+    });
+  });
 });
 
 describe("rateFor inputs", () => {

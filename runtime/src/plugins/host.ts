@@ -27,6 +27,13 @@ export interface PluginHostDeps {
   hooks: HookRegistry;
 }
 
+type SetupResult = {
+  services?: Record<string, unknown>;
+  start?: () => void | Promise<void>;
+  stop?: () => void | Promise<void>;
+  health?: () => PluginHealth | Promise<PluginHealth>;
+};
+
 type PluginState = "loaded" | "set up" | "started" | "stopped" | "failed";
 
 interface LoadedPlugin {
@@ -149,9 +156,9 @@ export class PluginHost {
         store: scopedStore(this.deps.store, entry.mountId),
         events: this.deps.events.forOwner(plugin.name),
       };
-      let result: Awaited<ReturnType<VoltratePlugin["setup"]>>;
+      let result: SetupResult | undefined;
       try {
-        result = await plugin.setup(context as never);
+        result = (await plugin.setup(context as never)) as SetupResult | undefined;
       } catch (error) {
         entry.state = "failed";
         throw new PluginLoadError(`plugin "${plugin.name}" failed in setup: ${(error as Error).message}`, {

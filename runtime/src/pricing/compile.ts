@@ -11,20 +11,18 @@ import {
   type TariffRestrictions,
 } from "@voltrate/sdk";
 import { PricingError } from "./errors.ts";
-import { SCALE, toFixedPoint } from "./fixed.ts";
+import { flatAmount, toScaledExact, vatNumerator } from "./fixed.ts";
 import type { RestrictionName } from "./profile.ts";
-
-const HUNDRED = new Dec(100);
 
 export interface CompiledComponent {
   source: PriceComponent;
   index: number;
   dimension: TariffDimension;
   price: Dec;
-  /** The price in fixed point (units of 10^-24). */
-  priceFx: bigint;
-  /** 1 + vat/100 in fixed point, or undefined when no VAT is given. */
-  vatFactorFx: bigint | undefined;
+  /** The price, scaled (units of 10^-12; see ./fixed.ts). */
+  priceScaled: bigint;
+  /** The VAT numerator (100 + vat) × 10^6, or undefined when no VAT is given. */
+  vatNum: bigint | undefined;
   /** The price and VAT as trace text ("0.25", "20%" or "not given"). */
   priceText: string;
   vatText: string;
@@ -37,13 +35,13 @@ export interface CompiledRestrictions {
   endMinute?: number;
   startDate?: number;
   endDate?: number;
-  /** Energy thresholds in fixed-point Wh. */
+  /** Energy thresholds in scaled Wh. */
   minWh?: bigint;
   maxWh?: bigint;
-  /** Current thresholds in fixed-point A. */
+  /** Current thresholds in scaled A. */
   minCurrent?: bigint;
   maxCurrent?: bigint;
-  /** Power thresholds in fixed-point kW. */
+  /** Power thresholds in scaled kW. */
   minPowerKw?: bigint;
   maxPowerKw?: bigint;
   minDurationMs?: number;
@@ -79,9 +77,9 @@ export interface CompiledTariff {
   midnightBoundary: boolean;
   /** Sorted distinct min/max_duration thresholds (ms). */
   durationThresholds: number[];
-  /** Sorted distinct min/max_kwh thresholds (fixed-point Wh). */
+  /** Sorted distinct min/max_kwh thresholds (scaled Wh). */
   energyThresholds: bigint[];
-  /** min_price/max_price in fixed point. */
+  /** min_price/max_price as amounts (./fixed.ts). */
   limits: {
     min?: { excl: bigint; incl?: bigint };
     max?: { excl: bigint; incl?: bigint };
@@ -151,8 +149,8 @@ function compile(tariff: Tariff, ignore: Set<RestrictionName>): CompiledTariff {
     durationThresholds: [...durations].sort((a, b) => a - b),
     energyThresholds: [...energies].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
     limits: {
-      min: limitOf(tariff.minPrice),
-      max: limitOf(tariff.maxPrice),
+      min: limitOf(tariff.minPrice, `tariff ${tariff.id} min_price`),
+      max: limitOf(tariff.maxPrice, `tariff ${tariff.id} max_price`),
     },
     needsLocalTime: elements.some((e) => e.local),
     usesReadings,
@@ -176,10 +174,11 @@ function compileElement(
       index: i,
       dimension: c.dimension,
       price: new Dec(c.price),
-      priceFx: toFixedPoint(c.price),
+      priceScaled: toScaledExact(c.price, `tariff ${tariff.id} element ${index} price`),
       priceText: c.price.toString(),
       vatText: c.vatPercent === undefined ? "not given" : `${c.vatPercent.toString()}%`,
-      vatFactorFx: c.vatPercent === undefined ? undefined : SCALE + toFixedPoint(c.vatPercent.div(HUNDRED)),
+      vatNum:
+        c.vatPercent === undefined ? undefined : vatNumerator(c.vatPercent, `tariff ${tariff.id} element ${index}`),
       step: Math.max(1, Math.ceil(c.stepSize)),
     };
   });
@@ -212,12 +211,12 @@ function compileRestrictions(
   if (r.endTime !== undefined && !ignore.has("endTime")) out.endMinute = parseTime(r.endTime, where);
   if (r.startDate !== undefined && !ignore.has("startDate")) out.startDate = parseDate(r.startDate, where);
   if (r.endDate !== undefined && !ignore.has("endDate")) out.endDate = parseDate(r.endDate, where);
-  if (r.minEnergy && !ignore.has("minEnergy")) out.minWh = toFixedPoint(r.minEnergy.wh);
-  if (r.maxEnergy && !ignore.has("maxEnergy")) out.maxWh = toFixedPoint(r.maxEnergy.wh);
-  if (r.minCurrent && !ignore.has("minCurrent")) out.minCurrent = toFixedPoint(r.minCurrent.a);
-  if (r.maxCurrent && !ignore.has("maxCurrent")) out.maxCurrent = toFixedPoint(r.maxCurrent.a);
-  if (r.minPower && !ignore.has("minPower")) out.minPowerKw = toFixedPoint(r.minPower.kw);
-  if (r.maxPower && !ignore.has("maxPower")) out.maxPowerKw = toFixedPoint(r.maxPower.kw);
+  if (r.minEnergy && !ignore.has("minEnergy")) out.minWh = toScaledExact(r.minEnergy.wh, `${where} min_kwh`);
+  if (r.maxEnergy && !ignore.has("maxEnergy")) out.maxWh = toScaledExact(r.maxEnergy.wh, `${where} max_kwh`);
+  if (r.minCurrent && !ignore.has("minCurrent")) out.minCurrent = toScaledExact(r.minCurrent.a, `${where} min_current`);
+  if (r.maxCurrent && !ignore.has("maxCurrent")) out.maxCurrent = toScaledExact(r.maxCurrent.a, `${where} max_current`);
+  if (r.minPower && !ignore.has("minPower")) out.minPowerKw = toScaledExact(r.minPower.kw, `${where} min_power`);
+  if (r.maxPower && !ignore.has("maxPower")) out.maxPowerKw = toScaledExact(r.maxPower.kw, `${where} max_power`);
   if (r.minDuration && !ignore.has("minDuration")) out.minDurationMs = toMs(r.minDuration.seconds);
   if (r.maxDuration && !ignore.has("maxDuration")) out.maxDurationMs = toMs(r.maxDuration.seconds);
   if (r.daysOfWeek && r.daysOfWeek.length > 0 && !ignore.has("daysOfWeek")) {
@@ -234,11 +233,11 @@ function compileRestrictions(
   return out;
 }
 
-function limitOf(limit: Tariff["minPrice"]): { excl: bigint; incl?: bigint } | undefined {
+function limitOf(limit: Tariff["minPrice"], what: string): { excl: bigint; incl?: bigint } | undefined {
   if (!limit) return undefined;
   return {
-    excl: toFixedPoint(limit.exclVat),
-    incl: limit.inclVat === undefined ? undefined : toFixedPoint(limit.inclVat),
+    excl: flatAmount(toScaledExact(limit.exclVat, `${what}.excl_vat`)),
+    incl: limit.inclVat === undefined ? undefined : flatAmount(toScaledExact(limit.inclVat, `${what}.incl_vat`)),
   };
 }
 

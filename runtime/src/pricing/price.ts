@@ -7,7 +7,7 @@ import {
   type ChargeSession,
   type ChargingPeriodDimensions,
   DAYS_OF_WEEK,
-  type Dec,
+  Dec,
   Duration,
   Energy,
   minorUnits,
@@ -24,14 +24,21 @@ import {
 } from "./compile.ts";
 import { PricingError } from "./errors.ts";
 import {
+  amountToDec,
+  amountToString,
   ceilTo,
-  fixedToDec,
-  fixedToFixed,
-  fixedToString,
-  formatRounded,
-  roundFixed,
+  energyAmount,
+  flatAmount,
+  formatAmount,
+  hoursText,
+  roundAmount,
   SCALE,
-  toFixedPoint,
+  scaledText4,
+  scaledToDec,
+  scaledToString,
+  timeAmount,
+  toScaled,
+  withVat,
 } from "./fixed.ts";
 import { type PricingProfile, type ProfileInput, resolveProfile } from "./profile.ts";
 import type {
@@ -59,9 +66,9 @@ export interface PriceOptions {
   trace?: boolean;
 }
 
-const MS_PER_HOUR_BIG = 3_600_000n;
 const WH_PER_KWH = 1000n;
-const KWH_DIVISOR = WH_PER_KWH * SCALE;
+const DEC_WH_PER_KWH = 1000;
+const DEC_MS_PER_HOUR = 3_600_000;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Output objects: fixed-point inside, decimal views on access, plain JSON.
@@ -73,14 +80,14 @@ interface FxCost {
 }
 
 function costOf(c: FxCost): Cost {
-  const out: Cost = { exclVat: fixedToDec(c.excl) };
-  if (c.incl !== undefined) out.inclVat = fixedToDec(c.incl);
+  const out: Cost = { exclVat: amountToDec(c.excl) };
+  if (c.incl !== undefined) out.inclVat = amountToDec(c.incl);
   return out;
 }
 
 function costJson(c: FxCost): { exclVat: string; inclVat?: string } {
-  const out: { exclVat: string; inclVat?: string } = { exclVat: fixedToString(c.excl) };
-  if (c.incl !== undefined) out.inclVat = fixedToString(c.incl);
+  const out: { exclVat: string; inclVat?: string } = { exclVat: amountToString(c.excl) };
+  if (c.incl !== undefined) out.inclVat = amountToString(c.incl);
   return out;
 }
 
@@ -93,8 +100,9 @@ class Line implements PricedLine {
   readonly unit: PricedLine["unit"];
   readonly vatPercent: Dec | undefined;
   readonly stepSize: boolean | undefined;
-  /** Quantity in fixed point of `unit`. */
-  readonly qtyFx: bigint;
+  /** The quantity: scaled Wh for ENERGY, milliseconds for TIME and PARKING_TIME (unused for FLAT). */
+  readonly qtyWh: bigint;
+  readonly qtyMs: number;
   readonly exactFx: FxCost;
   readonly costFx: FxCost;
   private readonly priceDec: Dec;
@@ -105,7 +113,8 @@ class Line implements PricedLine {
     tariffId: string,
     element: number,
     unit: PricedLine["unit"],
-    qtyFx: bigint,
+    qtyWh: bigint,
+    qtyMs: number,
     exactFx: FxCost,
     costFx: FxCost,
     stepSize: boolean,
@@ -118,14 +127,17 @@ class Line implements PricedLine {
     this.unit = unit;
     this.vatPercent = c.source.vatPercent;
     this.priceDec = c.price;
-    this.qtyFx = qtyFx;
+    this.qtyWh = qtyWh;
+    this.qtyMs = qtyMs;
     this.exactFx = exactFx;
     this.costFx = costFx;
     this.stepSize = stepSize ? true : undefined;
   }
 
   get quantity(): Dec {
-    return fixedToDec(this.qtyFx);
+    if (this.unit === "kWh") return scaledToDec(this.qtyWh).div(DEC_WH_PER_KWH);
+    if (this.unit === "h") return new Dec(this.qtyMs).div(DEC_MS_PER_HOUR);
+    return new Dec(1);
   }
 
   get price(): Dec {
@@ -147,7 +159,7 @@ class Line implements PricedLine {
       tariffId: this.tariffId,
       element: this.element,
       component: this.component,
-      quantity: fixedToString(this.qtyFx),
+      quantity: this.quantity.toString(),
       unit: this.unit,
       price: this.priceDec.toString(),
       vatPercent: this.vatPercent?.toString(),
@@ -195,7 +207,7 @@ class Period implements PricedPeriod {
   }
 
   get energy(): Energy {
-    return Energy.wh(fixedToDec(this.energyFx));
+    return Energy.wh(scaledToDec(this.energyFx));
   }
 
   get duration(): Duration {
@@ -210,7 +222,7 @@ class Period implements PricedPeriod {
       start: new Date(this.startMs).toISOString(),
       end: new Date(this.endMs).toISOString(),
       tariffId: this.tariffId,
-      energyKwh: fixedToString(this.energyFx / WH_PER_KWH),
+      energyKwh: scaledToDec(this.energyFx).div(DEC_WH_PER_KWH).toString(),
       durationSeconds: (this.endMs - this.startMs) / 1000,
       lines: this.lines.map((l) => l.toJSON()),
     };
@@ -266,7 +278,7 @@ interface Rounding {
 /** A counted amount as an OCPI string: rounded per the profile (unless lines already were), ≥ 4 decimals. */
 function formatCounted(v: bigint, r: Rounding): string {
   const width = Math.max(4, r.decimals);
-  return r.perLine ? fixedToFixed(v, width) : formatRounded(v, r.decimals, r.mode, width);
+  return formatAmount(v, r.decimals, r.mode, width);
 }
 
 /** The pricing result; decimal totals and the trace are rendered on first access. */
@@ -323,8 +335,8 @@ class Result implements PricingResult {
     const r = this.rounding;
     if (r.perLine) return this.countedFx;
     const round = (c: FxCost): FxCost => ({
-      excl: roundFixed(c.excl, r.decimals, r.mode),
-      incl: c.incl === undefined ? undefined : roundFixed(c.incl, r.decimals, r.mode),
+      excl: roundAmount(c.excl, r.decimals, r.mode),
+      incl: c.incl === undefined ? undefined : roundAmount(c.incl, r.decimals, r.mode),
     });
     const c = this.countedFx;
     return {
@@ -596,7 +608,7 @@ class Pricer {
     if (periods.length === 0) {
       const energy = this.session.reportedTotals?.energy;
       if (energy) this.warn("the session has no charging periods; its reported total energy is used");
-      const energyFx = energy ? toFixedPoint(energy.wh) : 0n;
+      const energyFx = energy ? toScaled(energy.wh) : 0n;
       segments.push({
         sourcePeriod: -1,
         kind: "charging",
@@ -622,7 +634,7 @@ class Pricer {
       const tariff = this.tariffFor(p.tariffId, startMs, i, anyTagged);
       const d = p.dimensions;
       const duration = endMs - startMs;
-      const energyFx = d.energy ? toFixedPoint(d.energy.wh) : 0n;
+      const energyFx = d.energy ? toScaled(d.energy.wh) : 0n;
       const parts = this.layout(d, duration, i, energyFx);
       if (parts.length === 1) {
         const kind = (parts[0] as { kind: PeriodKind }).kind;
@@ -988,41 +1000,36 @@ class Pricer {
     ms: number,
     stepSize: boolean,
   ): Line {
-    let qtyFx: bigint;
     let excl: bigint;
     let unit: PricedLine["unit"];
     if (component.dimension === "FLAT") {
-      qtyFx = SCALE;
-      excl = component.priceFx;
+      excl = flatAmount(component.priceScaled);
       unit = "fee";
     } else if (component.dimension === "ENERGY") {
-      qtyFx = energyFx / WH_PER_KWH;
-      excl = (component.priceFx * energyFx) / KWH_DIVISOR;
+      excl = energyAmount(component.priceScaled, energyFx);
       unit = "kWh";
     } else {
-      const msBig = BigInt(ms);
-      qtyFx = (msBig * SCALE) / MS_PER_HOUR_BIG;
-      excl = (component.priceFx * msBig) / MS_PER_HOUR_BIG;
+      excl = timeAmount(component.priceScaled, ms);
       unit = "h";
     }
-    const vat = component.vatFactorFx;
+    const vat = component.vatNum;
     const exact: FxCost = { excl, incl: this.inclOf(excl, vat) };
     let cost = exact;
     if (this.perLine) {
       const mode = this.profile.rounding.mode;
-      const exclR = roundFixed(excl, this.decimals, mode);
+      const exclR = roundAmount(excl, this.decimals, mode);
       const incl = this.inclOf(exclR, vat);
-      cost = { excl: exclR, incl: incl === undefined ? undefined : roundFixed(incl, this.decimals, mode) };
+      cost = { excl: exclR, incl: incl === undefined ? undefined : roundAmount(incl, this.decimals, mode) };
       this.exactSums[category].add(exact);
     }
     this.sums[category].add(cost);
-    const line = new Line(component, category, tariff.id, element.index, unit, qtyFx, exact, cost, stepSize);
+    const line = new Line(component, category, tariff.id, element.index, unit, energyFx, ms, exact, cost, stepSize);
     period.lines.push(line);
     return line;
   }
 
-  private inclOf(excl: bigint, vatFactorFx: bigint | undefined): bigint | undefined {
-    if (vatFactorFx !== undefined) return (excl * vatFactorFx) / SCALE;
+  private inclOf(excl: bigint, vatNum: bigint | undefined): bigint | undefined {
+    if (vatNum !== undefined) return withVat(excl, vatNum);
     if (this.profile.missingVat === "zero" || excl === 0n) return excl;
     return undefined;
   }
@@ -1037,7 +1044,7 @@ class Pricer {
       const billed = ceilTo(this.energyTotalFx, BigInt(step) * SCALE);
       const extra = billed - this.energyTotalFx;
       if (extra > 0n) {
-        this.stepLine("ENERGY", last, extra, 0, step, fixedToString(this.energyTotalFx), fixedToString(billed));
+        this.stepLine("ENERGY", last, extra, 0, step, scaledToString(this.energyTotalFx), scaledToString(billed));
       }
     }
     const both = this.time.totalMs > 0 && this.parking.totalMs > 0;
@@ -1089,8 +1096,8 @@ class Pricer {
         unit: bucket === "ENERGY" ? "Wh" : "s",
         total,
         billed,
-        extra: bucket === "ENERGY" ? fixedToString(extraFx) : `${extraMs / 1000}`,
-        exclVat: fixedToString(line.exactFx.excl),
+        extra: bucket === "ENERGY" ? scaledToString(extraFx) : `${extraMs / 1000}`,
+        exclVat: amountToString(line.exactFx.excl),
       });
     }
   }
@@ -1127,15 +1134,15 @@ class Pricer {
         const mode = this.profile.rounding.mode;
         const cost: FxCost = this.perLine
           ? {
-              excl: roundFixed(dExcl, this.decimals, mode),
-              incl: dIncl === undefined ? undefined : roundFixed(dIncl, this.decimals, mode),
+              excl: roundAmount(dExcl, this.decimals, mode),
+              incl: dIncl === undefined ? undefined : roundAmount(dIncl, this.decimals, mode),
             }
           : exact;
         adjustments.push(new Adjustment(tariff.id, limit, before, exact, cost));
         sub.add(cost);
         if (this.traceOn) {
           const show = (c: FxCost) =>
-            `${fixedToString(c.excl)} excl. / ${c.incl === undefined ? "unknown" : fixedToString(c.incl)} incl. VAT`;
+            `${amountToString(c.excl)} excl. / ${c.incl === undefined ? "unknown" : amountToString(c.incl)} incl. VAT`;
           this.trace.push({
             type: "price-limit",
             tariffId: tariff.id,
@@ -1144,7 +1151,7 @@ class Pricer {
             after: show(sub),
             vat:
               bound.incl !== undefined
-                ? `the tariff gives ${limit}.incl_vat ${fixedToString(bound.incl)}`
+                ? `the tariff gives ${limit}.incl_vat ${amountToString(bound.incl)}`
                 : `no ${limit}.incl_vat: the incl. VAT correction follows the effective VAT rate of the lines`,
           });
         }
@@ -1205,11 +1212,11 @@ class Pricer {
     const totals: CdrTotals = {
       total_cost: cdrPrice(total),
       total_fixed_cost: cdrPrice(s.FIXED),
-      total_energy: fixedToFixed(roundFixed(totalEnergyFx / WH_PER_KWH, 4, "HALF_UP"), 4),
+      total_energy: scaledText4(totalEnergyFx / WH_PER_KWH),
       total_energy_cost: cdrPrice(s.ENERGY),
-      total_time: hours(this.sessionEnd - this.sessionStart),
+      total_time: hoursText(this.sessionEnd - this.sessionStart),
       total_time_cost: cdrPrice(s.TIME),
-      total_parking_time: hours(parkingMs),
+      total_parking_time: hoursText(parkingMs),
       total_parking_cost: cdrPrice(s.PARKING_TIME),
       total_reservation_cost: cdrPrice(s.RESERVATION),
     };
@@ -1283,11 +1290,11 @@ class PriceNote extends Note {
       tariffId: this.tariffId,
       element: this.element.index,
       component: line.component,
-      quantity: fixedToString(line.qtyFx),
+      quantity: line.quantity.toString(),
       unit: line.unit,
       price: c.priceText,
       vat: c.vatText,
-      exclVat: fixedToString(line.exactFx.excl),
+      exclVat: amountToString(line.exactFx.excl),
       held: describeHeld(this.element.restrictions, this.ctx),
     };
   }
@@ -1313,7 +1320,10 @@ class SplitNote extends Note {
         const v = p.values[i];
         if (r === "local time") return `local time ${formatMinute(v as number)}`;
         if (r === "duration") return `duration ${v as number}s`;
-        if (r === "energy") return `energy ${fixedToString((p.cum as bigint) / WH_PER_KWH)} kWh`;
+        if (r === "energy")
+          return `energy ${scaledToDec(p.cum as bigint)
+            .div(DEC_WH_PER_KWH)
+            .toString()} kWh`;
         return r;
       }),
     };
@@ -1438,16 +1448,6 @@ function costTotals(t: FxTotals): CostTotals {
   };
 }
 
-/** Milliseconds (an integer) as hours with 4 decimals, rounded half-up (one 0.0001 h step is 360 ms). */
-function hours(ms: number): string {
-  const neg = ms < 0;
-  const a = Math.abs(ms);
-  let q = Math.floor(a / 360);
-  if (2 * (a - q * 360) >= 360) q += 1;
-  const frac = String(q % 10_000).padStart(4, "0");
-  return `${neg && q > 0 ? "-" : ""}${Math.floor(q / 10_000)}.${frac}`;
-}
-
 function validAt(t: Tariff, ms: number): boolean {
   if (t.validFrom && ms < t.validFrom.getTime()) return false;
   if (t.validTo && ms > t.validTo.getTime()) return false;
@@ -1470,7 +1470,7 @@ function inWindow(minute: number, start: number | undefined, end: number | undef
 function readings(seg: Segment): Readings {
   if (seg.readings) return seg.readings;
   const d = seg.dims;
-  const fx = (v: Dec | undefined) => (v === undefined ? undefined : toFixedPoint(v));
+  const fx = (v: Dec | undefined) => (v === undefined ? undefined : toScaled(v));
   let derived: bigint | undefined;
   if (seg.chargingMs > 0 && seg.periodEnergyFx !== 0n) {
     // kW = Wh × 3600 / ms
@@ -1534,7 +1534,7 @@ function describeHeld(r: CompiledRestrictions, ctx: PieceContext): HeldRestricti
       held.day_of_week = `${DAYS_OF_WEEK[local.weekday]} in [${DAYS_OF_WEEK.filter((_, i) => mask & (1 << i)).join(", ")}]`;
     }
   }
-  const kwh = (fx: bigint) => fixedToString(fx / WH_PER_KWH);
+  const kwh = (wh: bigint) => scaledToDec(wh).div(DEC_WH_PER_KWH).toString();
   if (r.minWh !== undefined) held.min_kwh = `energy so far ${kwh(ctx.cumFx)} kWh ≥ ${kwh(r.minWh)} kWh`;
   if (r.maxWh !== undefined) held.max_kwh = `energy so far ${kwh(ctx.cumFx)} kWh < ${kwh(r.maxWh)} kWh`;
   const elapsed = ctx.elapsedMs / 1000;
@@ -1548,11 +1548,11 @@ function describeHeld(r: CompiledRestrictions, ctx: PieceContext): HeldRestricti
   ) {
     const v = readings(ctx.seg);
     const show = (x: bigint | undefined, unit: string) =>
-      x === undefined ? "no reading (profile: holds)" : `${fixedToString(x)} ${unit}`;
-    if (r.minCurrent !== undefined) held.min_current = `${show(v.minA, "A")} ≥ ${fixedToString(r.minCurrent)} A`;
-    if (r.maxCurrent !== undefined) held.max_current = `${show(v.maxA, "A")} < ${fixedToString(r.maxCurrent)} A`;
-    if (r.minPowerKw !== undefined) held.min_power = `${show(v.minKw, "kW")} ≥ ${fixedToString(r.minPowerKw)} kW`;
-    if (r.maxPowerKw !== undefined) held.max_power = `${show(v.maxKw, "kW")} < ${fixedToString(r.maxPowerKw)} kW`;
+      x === undefined ? "no reading (profile: holds)" : `${scaledToString(x)} ${unit}`;
+    if (r.minCurrent !== undefined) held.min_current = `${show(v.minA, "A")} ≥ ${scaledToString(r.minCurrent)} A`;
+    if (r.maxCurrent !== undefined) held.max_current = `${show(v.maxA, "A")} < ${scaledToString(r.maxCurrent)} A`;
+    if (r.minPowerKw !== undefined) held.min_power = `${show(v.minKw, "kW")} ≥ ${scaledToString(r.minPowerKw)} kW`;
+    if (r.maxPowerKw !== undefined) held.max_power = `${show(v.maxKw, "kW")} < ${scaledToString(r.maxPowerKw)} kW`;
   }
   if (r.reservation) held.reservation = r.reservation;
   return held;

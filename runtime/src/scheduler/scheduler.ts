@@ -48,7 +48,7 @@ export interface SchedulerOptions {
   maxConcurrency?: number;
   /** Jobs of one name running at once in this process (default 5). */
   defaultConcurrency?: number;
-  /** How long stop() waits for running jobs before unlocking them (default 30 s). */
+  /** How long stop() waits for running jobs before releasing them (default 30 s). */
   stopTimeoutMs?: number;
 }
 
@@ -283,9 +283,9 @@ class TrackedRepository implements JobRepository {
     }
   }
 
-  private async locked(lookup: Promise<JobParameters | undefined>): Promise<JobParameters | undefined> {
-    this.lookups.add(lookup);
-    try {
+  /** Accounts for a lock a lookup takes (tracked until it has fully settled, release included). */
+  private locked(lookup: Promise<JobParameters | undefined>): Promise<JobParameters | undefined> {
+    const tracked = (async () => {
       const job = await lookup;
       if (!job?._id) return job;
       const id = String(job._id);
@@ -295,9 +295,13 @@ class TrackedRepository implements JobRepository {
       }
       this.held.add(id);
       return job;
-    } finally {
-      this.lookups.delete(lookup);
-    }
+    })();
+    this.lookups.add(tracked);
+    const done = () => {
+      this.lookups.delete(tracked);
+    };
+    tracked.then(done, done);
+    return tracked;
   }
 
   connect(): Promise<void> {

@@ -49,12 +49,29 @@ export interface PluginDefinition<
   ): PluginSetupResult<ServicesOf<Provides>> | Promise<PluginSetupResult<ServicesOf<Provides>>>;
 }
 
-/** A validated plugin definition, as the host loads it. */
-export type VoltratePlugin<
-  ConfigSchema extends z.ZodType = z.ZodType,
-  Provides extends CapabilityMap = CapabilityMap,
-  Requires extends CapabilityMap = CapabilityMap,
+/** What definePlugin returns: the definition, checked and frozen, with its types kept. */
+export type TypedPlugin<
+  ConfigSchema extends z.ZodType,
+  Provides extends CapabilityMap,
+  Requires extends CapabilityMap,
 > = Readonly<PluginDefinition<ConfigSchema, Provides, Requires>> & { readonly kind: "voltrate-plugin" };
+
+/**
+ * Any plugin, as the host loads it: the host handles plugins whose configuration and capabilities it
+ * cannot know statically, and checks them at run time instead.
+ */
+export interface VoltratePlugin {
+  readonly kind: "voltrate-plugin";
+  readonly name: string;
+  readonly version: string;
+  readonly voltrate: string;
+  readonly description?: string;
+  readonly provides?: CapabilityMap;
+  readonly requires?: CapabilityMap;
+  readonly configSchema?: z.ZodType;
+  readonly mounts?: string[];
+  setup(ctx: never): unknown;
+}
 
 const namePattern = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
 const prefixPattern = /^\/[a-z0-9][a-z0-9/_-]*$/;
@@ -72,7 +89,7 @@ export function definePlugin<
   ConfigSchema extends z.ZodType = z.ZodType<Record<string, never>>,
   Provides extends CapabilityMap = Record<never, never>,
   Requires extends CapabilityMap = Record<never, never>,
->(definition: PluginDefinition<ConfigSchema, Provides, Requires>): VoltratePlugin<ConfigSchema, Provides, Requires> {
+>(definition: PluginDefinition<ConfigSchema, Provides, Requires>): TypedPlugin<ConfigSchema, Provides, Requires> {
   const who = `plugin "${definition.name}"`;
   const fail = (field: string, message: string): never => {
     throw new PluginDefinitionError(`${who}: ${field}: ${message}`);

@@ -31,9 +31,11 @@ export interface ChargingPeriodDimensions {
   /** STATE_OF_CHARGE: battery state of charge in percent (0–100) during the period. Informative. */
   stateOfCharge?: Dec;
   /**
-   * TIME: charging time within the period, as reported by the source. When no time-like dimension (time,
-   * parkingTime, reservationTime) is given, the pricer derives the period's time from its boundaries (start of this
-   * period to start of the next, the last one ending at the session end) and counts it as charging time.
+   * TIME: charging time within the period, as reported by the source. The pricer takes a period's length from its
+   * boundaries (start of this period to start of the next, the last one ending at the session end). A period that
+   * reports one kind of time (time, parkingTime or reservationTime) is wholly that kind; one that reports none is
+   * charging time, unless it has a parkingTime entry (even 0) and no energy, which makes it parking. A period that
+   * reports several kinds is laid out as reservation, charging, parking with the reported lengths.
    */
   time?: Duration;
   /** PARKING_TIME: time connected without charging within the period, as reported by the source. */
@@ -94,7 +96,10 @@ export interface ChargeSession {
   currency?: string;
   /** IANA time zone of the location (OCPI Location `time_zone`), e.g. "Europe/Amsterdam". */
   timeZone?: string;
-  /** ISO 3166-1 alpha-2 country of the location; used for the time zone when the country has exactly one zone. */
+  /**
+   * ISO 3166-1 alpha-2 country of the location; used for the time zone when the country has exactly one zone.
+   * (OCPI 2.2.1 CdrLocation.country is alpha-3: convert it.)
+   */
   countryCode?: string;
   /** The charging periods in chronological order. May be empty (the whole session is then one charging period). */
   chargingPeriods: ChargingPeriod[];

@@ -62,6 +62,23 @@ for (let i = 0; i < 2000; i++) {
   });
 }
 
+/**
+ * CDRs per second of CPU time used by the whole process (all threads, GC helpers included): the throughput of one
+ * core, unaffected by other processes competing for the machine's cores.
+ */
+function perCpuSecond(fn: () => void, seconds: number): number {
+  for (let i = 0; i < 20_000; i++) fn();
+  const cpu0 = process.cpuUsage();
+  const until = performance.now() + seconds * 1000;
+  let count = 0;
+  while (performance.now() < until) {
+    for (let i = 0; i < 100; i++) fn();
+    count += 100;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return count / ((cpu.user + cpu.system) / 1e6);
+}
+
 function run(trace: boolean): () => void {
   let i = 0;
   return () => {
@@ -76,13 +93,18 @@ const suite: BenchSuite = {
     const note = "3-period CDR, 4-element time-of-day tariff, 1 core";
     const withTrace = await opsPerSecond(run(true), 3);
     const withoutTrace = await opsPerSecond(run(false), 3);
+    const cpu = perCpuSecond(run(true), 3);
     return [
-      { name: "price CDR (with trace)", value: withTrace, unit: "CDRs/s", target: ">= 50,000/s", note },
-      { name: "price CDR (no trace)", value: withoutTrace, unit: "CDRs/s", target: ">= 50,000/s", note },
+      { name: "price CDR (with trace), wall clock", value: withTrace, unit: "CDRs/s", target: ">= 50,000/s", note },
+      { name: "price CDR (no trace), wall clock", value: withoutTrace, unit: "CDRs/s", target: ">= 50,000/s", note },
+      {
+        name: "price CDR (with trace), CPU time",
+        value: cpu,
+        unit: "CDRs/CPU-s",
+        target: ">= 50,000/s",
+        note: `${note}; per second of process CPU time`,
+      },
     ];
   },
 };
 export default suite;
-
-/** The bench data, for profiling. */
-export const __fixtures = { sessions, tariff };

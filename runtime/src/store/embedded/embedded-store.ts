@@ -202,7 +202,15 @@ export class EmbeddedStore implements Store {
     let covered = 0;
     if (layout.hasSnapshot) {
       const snapshot = await readSnapshot(this.dir);
-      this.#loadSnapshot(snapshot);
+      try {
+        this.#loadSnapshot(snapshot);
+      } catch (error) {
+        throw new StoreError(
+          "CORRUPT_SNAPSHOT",
+          `snapshot ${path.join(this.dir, SNAPSHOT_FILE)} does not load (${(error as Error).message}). Refusing to open rather than lose data; restore the folder from a backup.`,
+          { cause: error },
+        );
+      }
       covered = snapshot.generation;
       const { size } = await stat(path.join(this.dir, SNAPSHOT_FILE));
       this.#compactAt = Math.max(this.#threshold, size);
@@ -235,7 +243,11 @@ export class EmbeddedStore implements Store {
     for (const collection of snapshot.collections) {
       const state = this.#writeState(collection.name);
       state.exists = true;
-      for (const doc of collection.docs) state.docs.set((doc as StoredDoc)._id, doc as StoredDoc);
+      for (const doc of collection.docs) {
+        const id = (doc as StoredDoc)._id;
+        if (typeof id !== "string" || state.docs.has(id)) throw new Error(`bad or repeated _id in ${collection.name}`);
+        state.docs.set(id, doc as StoredDoc);
+      }
       for (const spec of collection.indexes) state.attachIndex(state.buildIndex(normalizeIndexSpec(spec)));
     }
   }

@@ -30,8 +30,9 @@ export function isDuplicateKey(error: unknown): boolean {
 export function mapError(error: unknown, collection: string): unknown {
   if (!isDuplicateKey(error)) return error;
   const e = error as ServerErrorLike;
-  const detail = e.code === DUPLICATE_KEY ? e : (firstWriteError(e) ?? e);
-  const message = String(detail.errmsg ?? detail.message ?? e.message ?? "");
+  const first = firstWriteError(e);
+  const detail = first?.code === DUPLICATE_KEY ? first : e;
+  const message = String(detail.errmsg ?? detail.message ?? e.errmsg ?? e.message ?? "");
   const index = /index: (\S+)/.exec(message)?.[1] ?? "unknown";
   const keyValue = detail.keyValue ?? e.keyValue ?? e.errorResponse?.keyValue;
   const duplicate = new DuplicateKeyError(

@@ -201,7 +201,7 @@ export class MongoCollection<T extends Doc = Doc> implements Collection<T> {
  * Checks the update like the embedded engine does and, for an upsert whose filter does not fix the
  * `_id`, adds a string `_id` on insert (the server would otherwise generate an ObjectId).
  */
-function withGeneratedId(update: Update, upsert: boolean, filter: DriverFilter<Document>): Document {
+export function withGeneratedId(update: Update, upsert: boolean, filter: Record<string, unknown>): Document {
   const parsed = parseUpdate(update);
   if (!upsert || "_id" in filter) return update;
   const setOnInsert = parsed.setOnInsert ?? {};

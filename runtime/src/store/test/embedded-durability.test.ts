@@ -1,6 +1,6 @@
 // Durability and failure handling of the embedded engine: restart, snapshots and compaction, torn and
 // corrupt files, foreign files, unusable folders, the folder lock, group commit.
-import { appendFile, chmod, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, chmod, mkdir, readdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { EmbeddedStore, type EmbeddedStoreOptions } from "../embedded/embedded-store.ts";
@@ -300,7 +300,7 @@ describe("embedded store: lock", () => {
   });
 
   it("refuses an open from another process while open, naming folder and pid", async () => {
-    const dir = await tempDir();
+    const dir = await realpath(await tempDir());
     const store = await open(dir);
     const { stdout } = await runWorker("open-store.ts", [dir]);
     const result = JSON.parse(stdout.trim()) as { ok: boolean; code?: string; message?: string };

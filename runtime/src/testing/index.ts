@@ -1,0 +1,1 @@
+export { type PluginTestHost, type PluginTestHostOptions, startPluginTestHost } from "./plugin-test-host.ts";
