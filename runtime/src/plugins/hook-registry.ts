@@ -69,7 +69,11 @@ export class HookRegistry {
     return this.hooks.get(`${phase}:${stage}`)?.length ?? 0;
   }
 
-  async run(stage: PipelineStage, phase: HookPhase, session: Readonly<Record<string, unknown>>): Promise<HookRunResult> {
+  async run(
+    stage: PipelineStage,
+    phase: HookPhase,
+    session: Readonly<Record<string, unknown>>,
+  ): Promise<HookRunResult> {
     const notes: HookTraceEntry[] = [];
     for (const hook of this.hooks.get(`${phase}:${stage}`) ?? []) {
       let requested: HookDropOut | undefined;
@@ -78,7 +82,13 @@ export class HookRegistry {
         phase,
         session,
         annotate: (note: TraceNote) => {
-          notes.push({ plugin: hook.plugin, stage, phase, message: String(note.message), ...(note.data ? { data: note.data } : {}) });
+          notes.push({
+            plugin: hook.plugin,
+            stage,
+            phase,
+            message: String(note.message),
+            ...(note.data ? { data: note.data } : {}),
+          });
         },
         dropOut: (reason: { code: string; message: string; data?: Record<string, unknown> }) => {
           requested ??= { ...reason, plugin: hook.plugin, stage, phase };

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineCapability, definePlugin, type Store, type VoltratePlugin } from "@voltrate/sdk";
@@ -18,19 +18,21 @@ const logger = pino({ level: "silent" });
 const greeting = defineCapability<{ greet(name: string): string }>("test.greeting", "greets");
 const counter = defineCapability<{ next(): Promise<number> }>("test.counter", "counts");
 
-const open: { store: Store; scheduler: Scheduler }[] = [];
+const open: { store: Store; scheduler: Scheduler; dataDir: string }[] = [];
 afterEach(async () => {
-  for (const { store, scheduler } of open.splice(0)) {
+  for (const { store, scheduler, dataDir } of open.splice(0)) {
     await scheduler.stop();
     await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
 
 async function makeDeps(overrides: Partial<PluginHostDeps> = {}): Promise<PluginHostDeps> {
-  const store = await openStore({ dataDir: mkdtempSync(path.join(tmpdir(), "voltrate-plugins-")) });
+  const dataDir = mkdtempSync(path.join(tmpdir(), "voltrate-plugins-"));
+  const store = await openStore({ dataDir });
   const scheduler = createScheduler({ store, logger, processEvery: 100 });
   await scheduler.start();
-  open.push({ store, scheduler });
+  open.push({ store, scheduler, dataDir });
   const apiKeys = new ApiKeys(store);
   await apiKeys.init();
   return {
@@ -46,7 +48,8 @@ async function makeDeps(overrides: Partial<PluginHostDeps> = {}): Promise<Plugin
   };
 }
 
-const entries = (...plugins: VoltratePlugin[]) => plugins.map((plugin) => ({ plugin: plugin as VoltratePlugin, config: {} }));
+const entries = (...plugins: VoltratePlugin[]) =>
+  plugins.map((plugin) => ({ plugin: plugin as VoltratePlugin, config: {} }));
 
 describe("plugin host: validation before anything starts", () => {
   const provider = definePlugin({
@@ -72,9 +75,9 @@ describe("plugin host: validation before anything starts", () => {
 
   it("stops on a capability provided twice", () => {
     const second = definePlugin({ ...provider, name: "greeter-2" });
-    expect(() => PluginHost.fromPlugins(entries(provider, second), { voltrateVersion: "0.1.0" } as PluginHostDeps)).toThrow(
-      'capability "test.greeting" is provided by both "greeter" and "greeter-2"',
-    );
+    expect(() =>
+      PluginHost.fromPlugins(entries(provider, second), { voltrateVersion: "0.1.0" } as PluginHostDeps),
+    ).toThrow('capability "test.greeting" is provided by both "greeter" and "greeter-2"');
   });
 
   it("stops on plugins that require each other in a cycle", () => {
@@ -115,9 +118,12 @@ describe("plugin host: validation before anything starts", () => {
       setup: () => ({}),
     });
     expect(() =>
-      PluginHost.fromPlugins([{ plugin: configured as VoltratePlugin, config: { url: "https://x.test", retries: -1 } }], {
-        voltrateVersion: "0.1.0",
-      } as PluginHostDeps),
+      PluginHost.fromPlugins(
+        [{ plugin: configured as VoltratePlugin, config: { url: "https://x.test", retries: -1 } }],
+        {
+          voltrateVersion: "0.1.0",
+        } as PluginHostDeps,
+      ),
     ).toThrow(/^plugin "configured": config retries: /);
   });
 
@@ -125,9 +131,9 @@ describe("plugin host: validation before anything starts", () => {
     expect(() => definePlugin({ name: "x", version: "one", voltrate: "*", setup: () => ({}) })).toThrow(
       'plugin "x": version: expected a semver version, got "one"',
     );
-    expect(() => definePlugin({ name: "x", version: "1.0.0", voltrate: "*", mounts: ["/api/x"], setup: () => ({}) })).toThrow(
-      /mounts: "\/api\/x" must be a lower-case path/,
-    );
+    expect(() =>
+      definePlugin({ name: "x", version: "1.0.0", voltrate: "*", mounts: ["/api/x"], setup: () => ({}) }),
+    ).toThrow(/mounts: "\/api\/x" must be a lower-case path/);
   });
 
   it("loads by path, and explains a module that is not a plugin or not installed", async () => {
@@ -236,7 +242,9 @@ describe("plugin host: hooks", () => {
       version: "1.0.0",
       voltrate: "*",
       setup(ctx) {
-        ctx.hooks.before("rateDetermination", (h) => h.annotate({ message: "late", data: { order: 10 } }), { order: 10 });
+        ctx.hooks.before("rateDetermination", (h) => h.annotate({ message: "late", data: { order: 10 } }), {
+          order: 10,
+        });
         ctx.hooks.before("rateDetermination", (h) => h.annotate({ message: `early ${String(h.session.id)}` }), {
           order: -5,
         });
@@ -419,7 +427,12 @@ describe("plugin host: store, jobs, routes, events", () => {
       });
     const host = PluginHost.fromPlugins(entries(listener("l1", true), listener("l2", false)), deps);
     await host.setup();
-    await deps.events.emit("dropout.opened", { sessionId: "s", caseId: "c1", stage: "lookups", reason: "UNKNOWN_TOKEN" });
+    await deps.events.emit("dropout.opened", {
+      sessionId: "s",
+      caseId: "c1",
+      stage: "lookups",
+      reason: "UNKNOWN_TOKEN",
+    });
     expect(seen).toEqual(["l2:c1"]);
   });
 });

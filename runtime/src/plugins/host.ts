@@ -141,7 +141,9 @@ export class PluginHost {
           },
           wellKnown: (prefix: string) => {
             if (!declared.has(prefix)) {
-              throw new PluginLoadError(`plugin "${plugin.name}" asked for routes on "${prefix}" without declaring it in mounts`);
+              throw new PluginLoadError(
+                `plugin "${plugin.name}" asked for routes on "${prefix}" without declaring it in mounts`,
+              );
             }
             let app = entry.wellKnown.get(prefix);
             if (!app) {
@@ -244,7 +246,9 @@ export class PluginHost {
       this.loaded.map(async (entry) => {
         const { plugin } = entry;
         let health: PluginHealth =
-          entry.state === "started" || entry.state === "set up" ? { status: "ok" } : { status: "down", detail: entry.state };
+          entry.state === "started" || entry.state === "set up"
+            ? { status: "ok" }
+            : { status: "down", detail: entry.state };
         if (entry.health && entry.state === "started") {
           try {
             health = await entry.health();

@@ -30,7 +30,9 @@ export function resolveOrder(plugins: VoltratePlugin[]): { order: VoltratePlugin
         );
       }
       if (provider === plugin.name) {
-        throw new PluginLoadError(`plugin "${plugin.name}" requires capability "${capability.id}", which it provides itself`);
+        throw new PluginLoadError(
+          `plugin "${plugin.name}" requires capability "${capability.id}", which it provides itself`,
+        );
       }
       needs.push(provider);
     }

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Role, Store, VoltratePlugin } from "@voltrate/sdk";
+import type { Capability, Role, Store, VoltratePlugin } from "@voltrate/sdk";
 import { pino } from "pino";
 import { ApiKeys } from "../auth/api-keys.ts";
 import { type App, createApp } from "../http/app.ts";
@@ -22,6 +22,10 @@ export interface PluginTestHostOptions {
   logger?: Logger;
   /** Call start() on the plugins (default true). */
   start?: boolean;
+  /** Use this data folder (e.g. to restart on the same data); default a new temporary folder. */
+  dataDir?: string;
+  /** Keep the data folder on close (default: kept when `dataDir` was given, removed otherwise). */
+  keepData?: boolean;
 }
 
 export interface PluginTestHost {
@@ -33,6 +37,8 @@ export interface PluginTestHost {
   readonly events: RuntimeEventBus;
   readonly apiKeys: ApiKeys;
   readonly dataDir: string;
+  /** The service behind a capability, as the host resolved it. */
+  service<T>(capability: Capability<T>): T | undefined;
   /** An API key with this role, created on first use. */
   keyFor(role: Role): Promise<string>;
   /** `app.request` with `Authorization: Bearer <key of role>`. */
@@ -43,21 +49,36 @@ export interface PluginTestHost {
 
 export async function startPluginTestHost(options: PluginTestHostOptions): Promise<PluginTestHost> {
   const logger = options.logger ?? pino({ level: "silent" });
-  const dataDir = mkdtempSync(path.join(tmpdir(), "voltrate-plugin-test-"));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "voltrate-plugin-test-"));
+  const keepData = options.keepData ?? options.dataDir !== undefined;
   const store = await openStore({ dataDir });
   const scheduler = createScheduler({ store, logger, processEvery: options.processEveryMs ?? 100 });
-  await scheduler.start();
   const apiKeys = new ApiKeys(store);
-  await apiKeys.init();
   const hooks = new HookRegistry();
   const events = new RuntimeEventBus(logger);
-  const host = PluginHost.fromPlugins(
-    options.plugins.map(({ plugin, config }) => ({ plugin, config })),
-    { voltrateVersion: version, baseDirs: [process.cwd()], logger, store, scheduler, apiKeys, events, hooks },
-  );
-  await host.setup();
-  if (options.start ?? true) await host.start();
-  const app = createApp({ logger, routes: [pluginRoutes(host, apiKeys), host.routes()] });
+  let host: PluginHost | undefined;
+  const release = async () => {
+    await host?.stop();
+    await scheduler.stop();
+    await store.close();
+    if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await scheduler.start();
+    await apiKeys.init();
+    host = PluginHost.fromPlugins(
+      options.plugins.map(({ plugin, config }) => ({ plugin, config })),
+      { voltrateVersion: version, baseDirs: [process.cwd()], logger, store, scheduler, apiKeys, events, hooks },
+    );
+    await host.setup();
+    if (options.start ?? true) await host.start();
+  } catch (error) {
+    // A failed start must not leave the store locked or the scheduler polling.
+    await release().catch(() => {});
+    throw error;
+  }
+  const loaded = host;
+  const app = createApp({ logger, routes: [pluginRoutes(loaded, apiKeys), loaded.routes()] });
 
   const keys = new Map<Role, string>();
   const keyFor = async (role: Role) => {
@@ -70,7 +91,7 @@ export async function startPluginTestHost(options: PluginTestHostOptions): Promi
   };
 
   return {
-    host,
+    host: loaded,
     app,
     store,
     scheduler,
@@ -78,6 +99,7 @@ export async function startPluginTestHost(options: PluginTestHostOptions): Promi
     events,
     apiKeys,
     dataDir,
+    service: (capability) => loaded.service(capability),
     keyFor,
     async request(pathname, init = {}) {
       const { role, ...rest } = init;
@@ -85,11 +107,6 @@ export async function startPluginTestHost(options: PluginTestHostOptions): Promi
       if (role) headers.set("Authorization", `Bearer ${await keyFor(role)}`);
       return app.request(pathname, { ...rest, headers });
     },
-    async close() {
-      await host.stop();
-      await scheduler.stop();
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: release,
   };
 }

@@ -1,5 +1,7 @@
 import type { CliCommand } from "../command.ts";
 import { priceCdrCommand } from "./price-cdr.ts";
+import { rulesSimulateCommand } from "./rules-simulate.ts";
+import { rulesTestCommand } from "./rules-test.ts";
 
 /** Every command of `./voltrate`, in the order `--help` lists them. */
-export const commands: CliCommand[] = [priceCdrCommand];
+export const commands: CliCommand[] = [priceCdrCommand, rulesTestCommand, rulesSimulateCommand];
