@@ -7,6 +7,7 @@ import {
   type BlockArg,
   blockArgs,
   DAY_FIELDS,
+  type RuleBlockData,
   type VoltrateBlock,
   voltrateBlock,
 } from "@voltrate/sdk/blockly";
@@ -65,6 +66,8 @@ interface Serialized {
   inputs: Record<string, { block?: unknown; shadow?: unknown }>;
   next: { block?: unknown; shadow?: unknown } | undefined;
   disabled: boolean;
+  /** Blockly's free-form `data` string (rule blocks keep description and tags in it). */
+  data: unknown;
   spec: VoltrateBlock;
   args: Map<string, BlockArg>;
 }
@@ -142,6 +145,7 @@ class Compiler {
       inputs: {},
       next: undefined,
       disabled: json.enabled === false || (Array.isArray(json.disabledReasons) && json.disabledReasons.length > 0),
+      data: json.data,
       spec,
       args,
     };
@@ -364,12 +368,37 @@ class Compiler {
     }
     if (!ok || condition === undefined || outcome === undefined) return undefined;
     const rule: Rule = { id, name, enabled: this.flag(b, "ENABLED") && !b.disabled, condition, outcome };
+    const data = this.ruleData(b);
+    if (data === undefined) return undefined;
+    if (data.description !== undefined) rule.description = data.description;
+    if (data.tags !== undefined) rule.tags = data.tags;
     const checked = ruleSchema.safeParse(rule);
     if (!checked.success) {
       for (const issue of checked.error.issues) this.fail(b, `${formatModelPath(issue.path)}: ${issue.message}`);
       return undefined;
     }
     return rule;
+  }
+
+  /** Description and tags from a rule block's `data` (a JSON object as text); undefined when it is unreadable. */
+  private ruleData(b: Serialized): RuleBlockData | undefined {
+    if (b.data === undefined || b.data === null || b.data === "") return {};
+    let parsed: unknown;
+    try {
+      parsed = typeof b.data === "string" ? JSON.parse(b.data) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    const ok =
+      isObject(parsed) &&
+      Object.keys(parsed).every((k) => k === "description" || k === "tags") &&
+      (parsed.description === undefined || typeof parsed.description === "string") &&
+      (parsed.tags === undefined || (Array.isArray(parsed.tags) && parsed.tags.every((t) => typeof t === "string")));
+    if (!ok) {
+      this.fail(b, 'the rule\'s data must be JSON text {"description"?: string, "tags"?: string[]}');
+      return undefined;
+    }
+    return parsed as RuleBlockData;
   }
 
   // ---- conditions
