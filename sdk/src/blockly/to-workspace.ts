@@ -21,7 +21,9 @@ export interface WorkspaceProblem {
   message: string;
 }
 
-export type RulesToWorkspaceResult = { ok: true; workspace: WorkspaceJson } | { ok: false; problems: WorkspaceProblem[] };
+export type RulesToWorkspaceResult =
+  | { ok: true; workspace: WorkspaceJson }
+  | { ok: false; problems: WorkspaceProblem[] };
 
 /** The hidden data a rule block keeps: what has no field of its own. */
 export interface RuleBlockData {
@@ -104,7 +106,9 @@ class Builder {
         return acc;
       }
       case "not":
-        return this.make("vr_logic_not", undefined, { CONDITION: input(this.condition(c.condition, `${path}.condition`)) });
+        return this.make("vr_logic_not", undefined, {
+          CONDITION: input(this.condition(c.condition, `${path}.condition`)),
+        });
       default:
         return this.test(c, path);
     }
@@ -113,14 +117,15 @@ class Builder {
   property(name: PropertyName, path: string): SerializedBlockJson {
     if (name.startsWith("custom.")) return this.make("vr_prop_custom", { KEY: name.slice("custom.".length) });
     const def = propertyDefinition(name);
-    const type = {
+    const types: Record<string, string> = {
       decimal: "vr_prop_number",
       string: "vr_prop_text",
       enum: "vr_prop_text",
       time: "vr_prop_time",
       date: "vr_prop_date",
       dayOfWeek: "vr_prop_day",
-    }[def?.type ?? ""];
+    };
+    const type = types[def?.type ?? ""];
     if (!type) throw new Unrepresentable(path, `unknown property "${name}"`);
     return this.make(type, { PROPERTY: name });
   }
@@ -195,13 +200,18 @@ class Builder {
         if (type === "decimal") block = "vr_compare_number";
         else if (type === "date") block = "vr_compare_date";
         else if (type === "time") block = "vr_compare_time";
-        else if (type === "custom") block = equality || typeof c.value === "boolean" ? "vr_compare_text" : "vr_compare_number";
+        else if (type === "custom")
+          block = equality || typeof c.value === "boolean" ? "vr_compare_text" : "vr_compare_number";
         else block = "vr_compare_text";
         if (block === "vr_compare_text" && !equality) {
           throw new Unrepresentable(`${path}.op`, `"${c.op}" on ${property} has no block`);
         }
         const right = this.literal(property, c.value, `${path}.value`, block === "vr_compare_text");
-        return this.make(block, { OP: c.op }, { LEFT: input(this.property(property, `${path}.property`)), RIGHT: input(right) });
+        return this.make(
+          block,
+          { OP: c.op },
+          { LEFT: input(this.property(property, `${path}.property`)), RIGHT: input(right) },
+        );
       }
     }
   }
@@ -212,7 +222,8 @@ class Builder {
         const t = o.tariff;
         for (const key of ["id", "currency", "countryCode", "partyId", "type", "validFrom", "validTo"] as const) {
           if (key === "currency" && t.currency?.toUpperCase() === this.currency.toUpperCase()) continue;
-          if (t[key] !== undefined) throw new Unrepresentable(`outcome.tariff.${key}`, `the tariff's ${key} has no block`);
+          if (t[key] !== undefined)
+            throw new Unrepresentable(`outcome.tariff.${key}`, `the tariff's ${key} has no block`);
         }
         for (const key of ["minPrice", "maxPrice"] as const) {
           if (t[key]?.inclVat !== undefined) {
@@ -262,7 +273,9 @@ class Builder {
     const inputs: SerializedBlockJson["inputs"] = {};
     const components = this.chain(e.components.map((c) => this.component(c)));
     if (components) inputs.COMPONENTS = input(components);
-    const restrictions = this.chain(this.restrictions(e.restrictions, `outcome.tariff.elements[${index}].restrictions`));
+    const restrictions = this.chain(
+      this.restrictions(e.restrictions, `outcome.tariff.elements[${index}].restrictions`),
+    );
     if (restrictions) inputs.RESTRICTIONS = input(restrictions);
     return this.make("vr_tariff_element", undefined, inputs);
   }
@@ -282,7 +295,8 @@ class Builder {
       out.push(this.make("vr_restr_time", { FROM: r.startTime ?? "00:00", TO: r.endTime ?? "00:00" }));
     }
     if (r.daysOfWeek !== undefined) {
-      if (r.daysOfWeek.length === 0) throw new Unrepresentable(`${path}.daysOfWeek`, "an empty list of days has no block");
+      if (r.daysOfWeek.length === 0)
+        throw new Unrepresentable(`${path}.daysOfWeek`, "an empty list of days has no block");
       const fields: Record<string, boolean> = {};
       for (const [field, day] of DAY_FIELDS) fields[field] = r.daysOfWeek.includes(day);
       out.push(this.make("vr_restr_days", fields));
@@ -296,7 +310,8 @@ class Builder {
       ["POWER", r.minPower, r.maxPower],
       ["DURATION", r.minDuration, r.maxDuration],
     ] as const) {
-      if (lo !== undefined || hi !== undefined) out.push(this.make("vr_restr_range", { KIND: kind, MIN: lo ?? "", MAX: hi ?? "" }));
+      if (lo !== undefined || hi !== undefined)
+        out.push(this.make("vr_restr_range", { KIND: kind, MIN: lo ?? "", MAX: hi ?? "" }));
     }
     if (r.reservation !== undefined) out.push(this.make("vr_restr_reservation", { KIND: r.reservation }));
     return out;

@@ -53,7 +53,10 @@ const PRESETS: Record<string, Pick<ToolboxBlock, "fields" | "inputs">> = {
     inputs: { LEFT: block("vr_prop_text", { PROPERTY: "cpo" }), RIGHT: shadow("vr_text", { TEXT: "NL*ABC" }) },
   },
   vr_compare_date: {
-    inputs: { LEFT: block("vr_prop_date", { PROPERTY: "startDate" }), RIGHT: shadow("vr_date", { DATE: "2025-01-01" }) },
+    inputs: {
+      LEFT: block("vr_prop_date", { PROPERTY: "startDate" }),
+      RIGHT: shadow("vr_date", { DATE: "2025-01-01" }),
+    },
     fields: { OP: "gte" },
   },
   vr_compare_time: {

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { Dec } from "@voltrate/sdk";
+import { Dec, minorUnits } from "@voltrate/sdk";
 import {
   amountJsonSchema,
   DECIMAL_PATTERN,
@@ -211,7 +211,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
             ...(reported.inclVat !== undefined && { inclVat: reported.inclVat.toString() }),
           },
           computed: { exclVat: evaluation.totals.exclVat, inclVat: evaluation.totals.inclVat },
-          differenceExclVat: new Dec(evaluation.totals.exclVat).minus(reported.exclVat).toString(),
+          differenceExclVat: new Dec(evaluation.totals.exclVat)
+            .minus(reported.exclVat)
+            .toFixed(minorUnits(evaluation.ruleset.currency)),
         }
       : undefined;
 

@@ -29,10 +29,10 @@ import {
   propertyDefinition,
   type Rule,
   ruleSchema,
-  TIME_OF_DAY_PATTERN,
   type TariffElementJson,
   type TariffJson,
   type TariffRestrictionsJson,
+  TIME_OF_DAY_PATTERN,
   valueProblem,
 } from "@voltrate/sdk/rules";
 import { profileNames } from "../../pricing/index.ts";
@@ -152,14 +152,14 @@ class Compiler {
     if (json.fields !== undefined && !isObject(json.fields)) this.fail(block, "fields must be an object");
     for (const name of Object.keys(block.fields)) {
       const arg = args.get(name);
-      if (!arg || !arg.type.startsWith("field_")) this.fail(block, `unknown field "${name}"`, { field: name });
+      if (!arg?.type.startsWith("field_")) this.fail(block, `unknown field "${name}"`, { field: name });
     }
     if (json.inputs !== undefined) {
       if (!isObject(json.inputs)) this.fail(block, "inputs must be an object");
       else {
         for (const [name, value] of Object.entries(json.inputs)) {
           const arg = args.get(name);
-          if (!arg || !arg.type.startsWith("input_") || arg.type === "input_dummy") {
+          if (!arg?.type.startsWith("input_") || arg.type === "input_dummy") {
             this.fail(block, `unknown input "${name}"`, { input: name });
             continue;
           }
@@ -266,12 +266,12 @@ class Compiler {
   /** The block connected to a value input (a real block before a shadow), checked against the input's check. */
   value(b: Serialized, name: string): Serialized | undefined {
     const arg = b.args.get(name);
-    if (!arg || arg.type !== "input_value") throw new Error(`${b.type} has no value input ${name}`);
+    if (arg?.type !== "input_value") throw new Error(`${b.type} has no value input ${name}`);
     const slot = b.inputs[name];
     const child = slot?.block ?? slot?.shadow;
     if (child === undefined) {
       if (b.spec.optionalInputs?.includes(name)) return undefined;
-      this.fail(b, `missing input: plug a ${checksOf(arg.check)?.join(" or ")} block in here`, { input: name });
+      this.fail(b, `missing input: connect a block of type ${checksOf(arg.check)?.join(" or ")} here`, { input: name });
       throw new Abort();
     }
     const c = this.load(child, `${b.type} input ${name}`);
@@ -299,7 +299,7 @@ class Compiler {
   /** The blocks of a statement input, following `next`, each checked against the connections. */
   statements(b: Serialized, name: string, visit: (s: Serialized) => void): number {
     const arg = b.args.get(name);
-    if (!arg || arg.type !== "input_statement") throw new Error(`${b.type} has no statement input ${name}`);
+    if (arg?.type !== "input_statement") throw new Error(`${b.type} has no statement input ${name}`);
     const slot = b.inputs[name];
     let current: unknown = slot?.block ?? slot?.shadow;
     let expected = checksOf(arg.check);
@@ -695,7 +695,9 @@ class Compiler {
     const out: Outcome = { type: "rate", tariff };
     if (profile !== "") {
       if (!profileNames().includes(profile)) {
-        this.fail(b, `unknown pricing profile "${profile}" (known: ${profileNames().join(", ")})`, { field: "PROFILE" });
+        this.fail(b, `unknown pricing profile "${profile}" (known: ${profileNames().join(", ")})`, {
+          field: "PROFILE",
+        });
         throw new Abort();
       }
       out.profile = profile;

@@ -51,6 +51,11 @@ export function moneyText(amount: Dec, decimals: number): string {
   return roundDecimal(amount, decimals, "HALF_UP").toFixed(decimals);
 }
 
+/** A unit price as text with at least the currency's decimals: 0.3 → "0.30", 0.345 → "0.345". */
+function priceText(p: Dec, decimals: number): string {
+  return p.decimalPlaces() < decimals ? p.toFixed(decimals) : p.toString();
+}
+
 /** A quantity as text: at most 4 decimals, trailing zeros dropped. */
 function quantityText(q: Dec): string {
   return q.toDecimalPlaces(4, Dec.ROUND_HALF_UP).toString();
@@ -156,7 +161,7 @@ function compileRate(ctx: OutcomeContext, tariffId: string, profileName: string 
         const line: PriceLine = {
           ruleId: rule.id,
           code,
-          description: `${label}: ${qty} ${unit} × ${g.price.toString()} ${currency}${per}`,
+          description: `${label}: ${qty} ${unit} × ${priceText(g.price, decimals)} ${currency}${per}`,
           quantity: qty,
           unit,
           amountExclVat: amount,
@@ -233,6 +238,15 @@ function compileMarkup(ctx: OutcomeContext, o: MarkupOutcome): CompiledOutcome {
   const vat = o.vatPercent ?? ruleset.vatPercent;
   const split = o.presentation === "split";
   const q = (d: Dec) => quantityText(d);
+  const hasEnergyQuantity = base === "purchaseCost" || perKwh !== undefined;
+  const defaultDescription = (negative: boolean, energyText: string): string => {
+    if (base === "subtotal") {
+      const pct = factor.abs().times(100).toString();
+      return `${negative ? "Discount" : "Surcharge"}: ${pct} % of the subtotal`;
+    }
+    if (hasEnergyQuantity) return `Charging: ${energyText} kWh`;
+    return negative ? "Discount" : "Fee";
+  };
 
   return {
     type: "markup",
@@ -314,7 +328,6 @@ function compileMarkup(ctx: OutcomeContext, o: MarkupOutcome): CompiledOutcome {
         return l;
       };
       const energyText = q(view.energyKwhDec());
-      const hasEnergyQuantity = base === "purchaseCost" || perKwh !== undefined;
       if (split) {
         const costText = moneyText(baseAmount, decimals);
         const markupText = new Dec(rounded).minus(costText).toFixed(decimals);
@@ -339,8 +352,7 @@ function compileMarkup(ctx: OutcomeContext, o: MarkupOutcome): CompiledOutcome {
         const line: PriceLine = {
           ruleId: rule.id,
           code: o.code ?? (negative ? "DISCOUNT" : "CHARGING"),
-          description:
-            o.description ?? (negative ? "Discount" : hasEnergyQuantity ? `Charging: ${energyText} kWh` : "Fee"),
+          description: o.description ?? defaultDescription(negative, energyText),
           amountExclVat: rounded,
         };
         if (hasEnergyQuantity) {
@@ -359,7 +371,11 @@ function compileMarkup(ctx: OutcomeContext, o: MarkupOutcome): CompiledOutcome {
 // ---------------------------------------------------------------------------------------------------------------
 // Script
 
-/** The session as a script sees it (see sdk/src/script/script-api.d.ts › ScriptSession). */
+/**
+ * The session as a script sees it (see sdk/src/script/script-api.d.ts › ScriptSession). Fields the script API requires
+ * but the facts do not give: an unknown CPO party, contract id or country is "", an unknown power type "AC", an
+ * unknown token type "OTHER", an unknown EVSE power "0". Idle time is `facts.idleSeconds` when given.
+ */
 export function scriptSessionOf(
   view: SessionView,
   currency: string,

@@ -135,13 +135,14 @@ export async function loadRulesetDir(dir: string): Promise<LoadedRuleset> {
   if (doc.errors.length > 0) {
     throw new RulesetFileError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        const issue: FileIssue = { file, path: "", message: `invalid YAML: ${e.message.split("\n")[0]}` };
-        if (pos) {
-          issue.line = pos.line;
-          issue.column = pos.col;
-        }
-        return issue;
+        const pos = lc.linePos(e.pos[0]);
+        return {
+          file,
+          path: "",
+          line: pos.line,
+          column: pos.col,
+          message: `invalid YAML: ${e.message.split("\n")[0]}`,
+        } satisfies FileIssue;
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { createScriptSandbox } from "./sandbox.ts";
-import { compiled, session, expectStillServing } from "./test-support.ts";
+import { compiled, expectStillServing, session } from "./test-support.ts";
+
 const sb = createScriptSandbox({ onEvent: (e) => console.log("event", e) });
 const HEADER = `import { defineScript } from "voltrate:script";\n`;
 for (const body of [

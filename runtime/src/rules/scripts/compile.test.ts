@@ -80,7 +80,9 @@ describe("compileScript", () => {
   });
 
   it("refuses imports other than voltrate:script, pointing at the specifier", async () => {
-    const diagnostics = await diagnosticsOf(`import { readFileSync } from "node:fs";\n${HEADER}export default defineScript(() => ({ lines: [] }));\n`);
+    const diagnostics = await diagnosticsOf(
+      `import { readFileSync } from "node:fs";\n${HEADER}export default defineScript(() => ({ lines: [] }));\n`,
+    );
     expect(diagnostics).toEqual([
       {
         line: 1,
@@ -91,12 +93,12 @@ describe("compileScript", () => {
         message: 'scripts cannot import "node:fs"; the only module available is "voltrate:script"',
       },
     ]);
-    expect(await codesOf(`export * from "./other";\n${HEADER}export default defineScript(() => ({ lines: [] }));`)).toEqual([
-      "SCRIPT_IMPORT_NOT_ALLOWED",
-    ]);
-    expect(await codesOf(`${HEADER}type X = import("node:fs").Stats;\nexport default defineScript(() => ({ lines: [] }));`)).toEqual([
-      "SCRIPT_IMPORT_NOT_ALLOWED",
-    ]);
+    expect(
+      await codesOf(`export * from "./other";\n${HEADER}export default defineScript(() => ({ lines: [] }));`),
+    ).toEqual(["SCRIPT_IMPORT_NOT_ALLOWED"]);
+    expect(
+      await codesOf(`${HEADER}type X = import("node:fs").Stats;\nexport default defineScript(() => ({ lines: [] }));`),
+    ).toEqual(["SCRIPT_IMPORT_NOT_ALLOWED"]);
   });
 
   it("refuses dynamic import(), import.meta, require and triple-slash references", async () => {
@@ -107,7 +109,9 @@ describe("compileScript", () => {
       await codesOf(`${HEADER}export default defineScript(() => { void import.meta; return { lines: [] }; });`),
     ).toContain("SCRIPT_IMPORT_NOT_ALLOWED");
     // There is no `require` in a script's world: a plain type error.
-    const required = await diagnosticsOf(`${HEADER}export default defineScript(() => { require("fs"); return { lines: [] }; });`);
+    const required = await diagnosticsOf(
+      `${HEADER}export default defineScript(() => { require("fs"); return { lines: [] }; });`,
+    );
     expect(required).toMatchObject([
       {
         code: "TS2591",

@@ -205,7 +205,8 @@ return { lines: [], notes: [frames, rewrite] };`;
     it("the wrong shape", async () => {
       expect(await invalid("return { total: 5 } as never;")).toEqual({
         code: "SCRIPT_INVALID_RESULT",
-        message: 'the script returned an invalid result: lines: lines must be an array of lines; result: Unrecognized key: "total"',
+        message:
+          'the script returned an invalid result: lines: lines must be an array of lines; result: Unrecognized key: "total"',
         issues: ["lines: lines must be an array of lines", 'result: Unrecognized key: "total"'],
       });
       await invalid("return 42 as never;");
@@ -228,8 +229,12 @@ return { lines: [], notes: [frames, rewrite] };`;
     it("amounts that are not decimal strings", async () => {
       const line = (amount: string) =>
         `return { lines: [{ code: "A", description: "a", amount: ${amount} }] } as never;`;
-      expect((await invalid(line("NaN"))).issues).toEqual(['lines[0].amount: amount must be a decimal string, like "1.50"']);
-      expect((await invalid(line("1.5"))).issues).toEqual(['lines[0].amount: amount must be a decimal string, like "1.50"']);
+      expect((await invalid(line("NaN"))).issues).toEqual([
+        'lines[0].amount: amount must be a decimal string, like "1.50"',
+      ]);
+      expect((await invalid(line("1.5"))).issues).toEqual([
+        'lines[0].amount: amount must be a decimal string, like "1.50"',
+      ]);
       expect((await invalid(line('"abc"'))).issues).toEqual([
         'lines[0].amount: amount must be a decimal string in plain notation, like "1.50"',
       ]);
@@ -241,7 +246,9 @@ return { lines: [], notes: [frames, rewrite] };`;
     });
 
     it("huge amounts", async () => {
-      const error = await invalid(`return { lines: [h.line({ code: "A", description: "a", amount: "1000000000.01" })] };`);
+      const error = await invalid(
+        `return { lines: [h.line({ code: "A", description: "a", amount: "1000000000.01" })] };`,
+      );
       expect(error.issues).toEqual(["lines[0].amount: amount must be between -1000000000 and 1000000000"]);
       await invalid(`return { lines: [{ code: "A", description: "a", amount: "9".repeat(100) }] };`);
       await expectStillServing(sandbox);
@@ -267,9 +274,9 @@ return { lines: [], notes: [frames, rewrite] };`;
       expect((await invalid("return { lines: [], notes: [1n] } as never;")).message).toMatch(
         /^the result cannot be serialized: TypeError: Do not know how to serialize a BigInt/,
       );
-      expect(
-        (await invalid("return { get lines(): never { throw new Error('no lines for you'); } };")).message,
-      ).toBe("the result cannot be serialized: Error: no lines for you");
+      expect((await invalid("return { get lines(): never { throw new Error('no lines for you'); } };")).message).toBe(
+        "the result cannot be serialized: Error: no lines for you",
+      );
       await expectStillServing(sandbox);
     });
 
@@ -314,7 +321,9 @@ return { lines: [], notes: [frames, rewrite] };`;
     });
 
     it("a flood of log entries is cut, not fatal", async () => {
-      const outcome = await evaluate(script('for (let i = 0; i < 1e5; i++) h.log("x".repeat(10_000)); return { lines: [] };'));
+      const outcome = await evaluate(
+        script('for (let i = 0; i < 1e5; i++) h.log("x".repeat(10_000)); return { lines: [] };'),
+      );
       expect(outcome.ok).toBe(true);
       expect(outcome.logs).toHaveLength(51);
       expect(outcome.logs[50]).toBe("… 99950 more log entries dropped");

@@ -62,7 +62,21 @@ describe("script sandbox", () => {
         h.dec("1e-7").toString(),
         JSON.stringify({ amount: h.dec("3.10") }),
       ]`),
-    ).toEqual(["0.3", "0.3333", "2.35", "2.34", "2.35", "-2.34", "1.50", "3 20", "truetruefalse", "3.15", "21", "0.0000001", '{"amount":"3.1"}']);
+    ).toEqual([
+      "0.3",
+      "0.3333",
+      "2.35",
+      "2.34",
+      "2.35",
+      "-2.34",
+      "1.50",
+      "3 20",
+      "truetruefalse",
+      "3.15",
+      "21",
+      "0.0000001",
+      '{"amount":"3.1"}',
+    ]);
   });
 
   it("units convert and combine like with like", async () => {
@@ -91,7 +105,9 @@ describe("script sandbox", () => {
   });
 
   it("helpers reject what is not a decimal, and division by zero", async () => {
-    const bad = await compiled(`${HEADER}export default defineScript((s, h) => ({ lines: [h.line({ code: "A", description: "a", amount: h.dec(s.properties.fleet as string) })] }));`);
+    const bad = await compiled(
+      `${HEADER}export default defineScript((s, h) => ({ lines: [h.line({ code: "A", description: "a", amount: h.dec(s.properties.fleet as string) })] }));`,
+    );
     expect(errorOf(await sandbox.evaluate(bad, session()))).toEqual({
       code: "SCRIPT_THREW",
       message: 'RangeError: not a decimal number: "acme"',
@@ -109,7 +125,9 @@ describe("script sandbox", () => {
 
   it("helper instances cannot be forged", async () => {
     const script = await compiled(
-      notesScript(`[(() => { const C = (h.dec(1) as any).constructor; try { new C(5); return "made"; } catch (e) { return String(e); } })()]`),
+      notesScript(
+        `[(() => { const C = (h.dec(1) as any).constructor; try { new C(5); return "made"; } catch (e) { return String(e); } })()]`,
+      ),
     );
     expect(await sandbox.evaluate(script, session())).toMatchObject({
       ok: true,
@@ -130,7 +148,10 @@ export default defineScript(() => { calls++; return { lines: [], notes: [String(
 
   it("scripts are deterministic: no clock, no randomness; dates from values work", async () => {
     const cases: [string, string][] = [
-      ["String(Date.now())", "TypeError: Date.now() is not available in scripts: a script is a pure function of the session"],
+      [
+        "String(Date.now())",
+        "TypeError: Date.now() is not available in scripts: a script is a pure function of the session",
+      ],
       ["new Date().toISOString()", "TypeError: new Date() without arguments (the current time) is not available"],
       ["String(Date())", "TypeError: Date() (the current time) is not available"],
       ["String(Math.random())", "TypeError: Math.random() is not available"],
@@ -163,13 +184,13 @@ export default defineScript(() => { calls++; return { lines: [], notes: [String(
     ]) {
       const outcome = await sandbox.evaluate(await compiled(notesScript(`[String(${attempt})]`)), session());
       expect(errorOf(outcome).code, attempt).toBe("SCRIPT_THREW");
-      expect(errorOf(outcome).message, attempt).toMatch(/^TypeError: (Cannot (assign|add)|.*read[- ]only|.*not extensible)/);
+      expect(errorOf(outcome).message, attempt).toMatch(
+        /^TypeError: (Cannot (assign|add)|.*read[- ]only|.*not extensible)/,
+      );
     }
-    expect(await notes(`[String(({} as any).polluted), String((globalThis as any).leak), String([1, 2].length)]`)).toEqual([
-      "undefined",
-      "undefined",
-      "2",
-    ]);
+    expect(
+      await notes(`[String(({} as any).polluted), String((globalThis as any).leak), String([1, 2].length)]`),
+    ).toEqual(["undefined", "undefined", "2"]);
   });
 
   it("keeps what the script logged when it fails, and bounds the log", async () => {
@@ -208,7 +229,9 @@ export default defineScript(() => { calls++; return { lines: [], notes: [String(
   it("serves many concurrent evaluations of several scripts, each with its own answer", async () => {
     const scripts = await Promise.all(
       ["1", "2", "3"].map((factor) =>
-        compiled(`${HEADER}export default defineScript((s, h) => ({ lines: [h.line({ code: "F${factor}", description: "f", amount: h.dec(s.energyKwh).times(${factor}) })] }));`),
+        compiled(
+          `${HEADER}export default defineScript((s, h) => ({ lines: [h.line({ code: "F${factor}", description: "f", amount: h.dec(s.energyKwh).times(${factor}) })] }));`,
+        ),
       ),
     );
     const jobs = Array.from({ length: 300 }, (_, i) => ({ script: i % 3, kwh: String(i) }));
@@ -230,12 +253,13 @@ export default defineScript(() => { calls++; return { lines: [], notes: [String(
   it("unloads least recently used scripts and loads them again when needed", async () => {
     const small = createScriptSandbox({ poolSize: 1, maxScriptsPerIsolate: 2 });
     try {
-      const scripts = await Promise.all(
-        [1, 2, 3, 4].map((n) => compiled(notesScript(`["script ${n}"]`))),
-      );
+      const scripts = await Promise.all([1, 2, 3, 4].map((n) => compiled(notesScript(`["script ${n}"]`))));
       for (let round = 0; round < 3; round++) {
         for (const [i, script] of scripts.entries()) {
-          expect(await small.evaluate(script, session())).toMatchObject({ ok: true, result: { notes: [`script ${i + 1}`] } });
+          expect(await small.evaluate(script, session())).toMatchObject({
+            ok: true,
+            result: { notes: [`script ${i + 1}`] },
+          });
         }
       }
     } finally {

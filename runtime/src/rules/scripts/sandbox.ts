@@ -49,7 +49,8 @@ const KIND_CODES: Record<FailureKind, ScriptErrorCode> = {
 };
 
 function positiveInteger(name: string, value: number, min = 1): number {
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer ≥ ${min}, got ${value}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new RangeError(`${name} must be an integer ≥ ${min}, got ${value}`);
   return value;
 }
 
@@ -79,7 +80,10 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
     maxMessageChars: MAX_MESSAGE_CHARS,
   };
   const maxEnvelopeChars =
-    limits.maxResultChars + limits.maxLogEntries * (limits.maxLogEntryChars + 8) + MAX_MESSAGE_CHARS * 2 + ENVELOPE_SLACK_CHARS;
+    limits.maxResultChars +
+    limits.maxLogEntries * (limits.maxLogEntryChars + 8) +
+    MAX_MESSAGE_CHARS * 2 +
+    ENVELOPE_SLACK_CHARS;
   const schema = resultSchema(limits);
   const pool = new IsolatePool({
     size: poolSize,

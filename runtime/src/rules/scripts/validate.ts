@@ -79,7 +79,11 @@ export type Validation =
   | { ok: false; tooLarge: false; message: string; issues: string[] };
 
 /** Validates a result copied out of the sandbox. */
-export function validateResult(value: unknown, schema: z.ZodType<ScriptResult>, limits: ScriptOutputLimits): Validation {
+export function validateResult(
+  value: unknown,
+  schema: z.ZodType<ScriptResult>,
+  limits: ScriptOutputLimits,
+): Validation {
   const lines = (value as { lines?: unknown } | null)?.lines;
   if (Array.isArray(lines) && lines.length > limits.maxLines) {
     return { ok: false, tooLarge: true, message: `the result has ${lines.length} lines; at most ${limits.maxLines}` };

@@ -29,7 +29,7 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   "version.rolled-back",
 ];
 
-export interface AuditEntry {
+export type AuditEntry = {
   _id: string;
   seq: number;
   rulesetId: string;
@@ -48,7 +48,7 @@ export interface AuditEntry {
   summary: string;
   /** Facts specific to the action (effective date, source folder, superseding version, diff summary, …). */
   details?: Record<string, unknown>;
-}
+};
 
 export type NewAuditEntry = Omit<AuditEntry, "_id" | "seq" | "at"> & { at?: Date };
 

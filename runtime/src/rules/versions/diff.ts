@@ -82,12 +82,19 @@ const DAY_SHORT: Record<string, string> = {
   SUNDAY: "Sun",
 };
 
-const change = (path: string, label: string, from: string | undefined, to: string | undefined): FieldChange => {
+/** A changed field; `prefix` places it ("tariff element 2 (22:00–06:00): "). */
+const change = (
+  path: string,
+  label: string,
+  from: string | undefined,
+  to: string | undefined,
+  prefix = "",
+): FieldChange => {
   let text: string;
-  if (from === undefined) text = `added ${label} ${to ?? ""}`.trimEnd();
-  else if (to === undefined) text = `removed ${label} (was ${from})`;
-  else text = `${label} ${from} → ${to}`;
-  const out: FieldChange = { path, label, text };
+  if (from === undefined) text = `${prefix}added ${label} ${to ?? ""}`.trimEnd();
+  else if (to === undefined) text = `${prefix}removed ${label} (was ${from})`;
+  else text = `${prefix}${label} ${from} → ${to}`;
+  const out: FieldChange = { path, label: `${prefix}${label}`, text };
   if (from !== undefined) out.from = from;
   if (to !== undefined) out.to = to;
   return out;
@@ -100,12 +107,13 @@ const withUnit = (
   from: string | undefined,
   to: string | undefined,
   unit: string,
+  prefix = "",
 ): FieldChange => {
-  const c = change(path, label, from, to);
+  const c = change(path, label, from, to, prefix);
   const u = unit === "" ? "" : ` ${unit}`;
-  if (from !== undefined && to !== undefined) c.text = `${label} ${from} → ${to}${u}`;
-  else if (from === undefined) c.text = `added ${label} ${to}${u}`;
-  else c.text = `removed ${label} (was ${from}${u})`;
+  if (from !== undefined && to !== undefined) c.text = `${prefix}${label} ${from} → ${to}${u}`;
+  else if (from === undefined) c.text = `${prefix}added ${label} ${to}${u}`;
+  else c.text = `${prefix}removed ${label} (was ${from}${u})`;
   return c;
 };
 
@@ -277,11 +285,13 @@ export function outcomeText(o: Outcome, currency: string): string {
 function restrictionsText(r: TariffRestrictionsJson | undefined): string {
   if (!r) return "";
   const parts: string[] = [];
-  if (r.startTime !== undefined || r.endTime !== undefined) parts.push(`${r.startTime ?? "00:00"}–${r.endTime ?? "00:00"}`);
+  if (r.startTime !== undefined || r.endTime !== undefined)
+    parts.push(`${r.startTime ?? "00:00"}–${r.endTime ?? "00:00"}`);
   if (r.daysOfWeek !== undefined && r.daysOfWeek.length > 0) {
     parts.push(r.daysOfWeek.map((d) => DAY_SHORT[d] ?? d).join(", "));
   }
-  if (r.startDate !== undefined || r.endDate !== undefined) parts.push(`dates ${r.startDate ?? "…"}–${r.endDate ?? "…"}`);
+  if (r.startDate !== undefined || r.endDate !== undefined)
+    parts.push(`dates ${r.startDate ?? "…"}–${r.endDate ?? "…"}`);
   for (const [key, label, unit] of RANGE_RESTRICTIONS) {
     const v = r[key];
     if (v !== undefined) parts.push(`${label} ${v} ${unit}`);
@@ -311,7 +321,9 @@ function restrictionChanges(
   const b = to ?? {};
   const out: FieldChange[] = [];
   const window = (r: TariffRestrictionsJson) =>
-    r.startTime === undefined && r.endTime === undefined ? undefined : `${r.startTime ?? "00:00"}–${r.endTime ?? "00:00"}`;
+    r.startTime === undefined && r.endTime === undefined
+      ? undefined
+      : `${r.startTime ?? "00:00"}–${r.endTime ?? "00:00"}`;
   const dates = (r: TariffRestrictionsJson) =>
     r.startDate === undefined && r.endDate === undefined ? undefined : `${r.startDate ?? "…"}–${r.endDate ?? "…"}`;
   const days = (r: TariffRestrictionsJson) => r.daysOfWeek?.map((d) => DAY_SHORT[d] ?? d).join(", ");
@@ -319,18 +331,20 @@ function restrictionChanges(
     ["startTime", "time window", window(a), window(b), ""],
     ["daysOfWeek", "days", days(a), days(b), ""],
     ["startDate", "date range", dates(a), dates(b), ""],
-    ...RANGE_RESTRICTIONS.map(([key, label, unit]): [string, string, string | undefined, string | undefined, string] => [
-      key,
-      label,
-      a[key],
-      b[key],
-      unit,
-    ]),
+    ...RANGE_RESTRICTIONS.map(
+      ([key, label, unit]): [string, string, string | undefined, string | undefined, string] => [
+        key,
+        label,
+        a[key],
+        b[key],
+        unit,
+      ],
+    ),
     ["reservation", "reservation", a.reservation, b.reservation, ""],
   ];
   for (const [key, label, x, y, unit] of pairs) {
     if (x === y) continue;
-    out.push(withUnit(`${path}.restrictions.${key}`, `${prefix}${label}`, x, y, unit));
+    out.push(withUnit(`${path}.restrictions.${key}`, label, x, y, unit, prefix));
   }
   return out;
 }
@@ -350,22 +364,24 @@ function componentChanges(
     const d = DIMENSION_LABEL[dim] ?? { label: `${dim} price`, unit: (c: string) => c };
     const at = `${path}.components[${dim}]`;
     if (!x || !y) {
-      out.push(withUnit(`${at}.price`, `${prefix}${d.label}`, x?.price, y?.price, d.unit(currency)));
+      out.push(withUnit(`${at}.price`, d.label, x?.price, y?.price, d.unit(currency), prefix));
       continue;
     }
-    if (x.price !== y.price) out.push(withUnit(`${at}.price`, `${prefix}${d.label}`, x.price, y.price, d.unit(currency)));
+    if (x.price !== y.price)
+      out.push(withUnit(`${at}.price`, `${prefix}${d.label}`, x.price, y.price, d.unit(currency)));
     if (x.vat !== y.vat) {
-      out.push(withUnit(`${at}.vat`, `${prefix}${d.label.replace(/ price$| fee$/, "")} VAT`, x.vat, y.vat, "%"));
+      out.push(withUnit(`${at}.vat`, `${d.label.replace(/ price$| fee$/, "")} VAT`, x.vat, y.vat, "%", prefix));
     }
     if ((x.stepSize ?? 1) !== (y.stepSize ?? 1)) {
       const unit = dim === "ENERGY" ? "Wh" : dim === "FLAT" ? "" : "s";
       out.push(
         withUnit(
           `${at}.stepSize`,
-          `${prefix}${d.label.replace(/ price$| fee$/, "")} step size`,
+          `${d.label.replace(/ price$| fee$/, "")} step size`,
           String(x.stepSize ?? 1),
           String(y.stepSize ?? 1),
           unit,
+          prefix,
         ),
       );
     }
@@ -720,7 +736,8 @@ export function diffSummary(diff: RulesetDiff): string {
     const n = count(kind);
     if (n > 0) parts.push(`${n} rule${n === 1 ? "" : "s"} ${word}`);
   }
-  if (diff.ruleset.length > 0) parts.push(`${diff.ruleset.length} ruleset setting${diff.ruleset.length === 1 ? "" : "s"}`);
+  if (diff.ruleset.length > 0)
+    parts.push(`${diff.ruleset.length} ruleset setting${diff.ruleset.length === 1 ? "" : "s"}`);
   if (diff.scripts.length > 0) parts.push(`${diff.scripts.length} script${diff.scripts.length === 1 ? "" : "s"}`);
   return parts.join(", ");
 }

@@ -46,7 +46,8 @@ export function parseEffectiveFrom(
       ok: false,
       problem: {
         field: "effectiveFrom",
-        message: 'expected an ISO 8601 date-time: "2025-03-01T00:00" with a timeZone, or with an offset ("…Z", "…+01:00")',
+        message:
+          'expected an ISO 8601 date-time: "2025-03-01T00:00" with a timeZone, or with an offset ("…Z", "…+01:00")',
       },
     };
   }

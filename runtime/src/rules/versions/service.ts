@@ -43,7 +43,8 @@ const RETROACTIVE_TOLERANCE_MS = 60_000;
 
 export interface RulesServiceOptions {
   store: Store;
-  scheduler: Scheduler;
+  /** Runs scheduled activations; without one (the CLI import) only immediate publications are possible. */
+  scheduler?: Scheduler;
   /** Receives `version.published` when a version becomes active. */
   events?: RuntimeEventBus;
   logger?: Pick<Logger, "info" | "warn" | "error">;
@@ -198,7 +199,7 @@ function parseStructure(json: unknown): { ok: true; ruleset: Ruleset } | { ok: f
 
 export class RulesService {
   readonly store: Store;
-  readonly scheduler: Scheduler;
+  readonly scheduler: Scheduler | undefined;
   readonly audit: AuditLog;
   private readonly events: RuntimeEventBus | undefined;
   private readonly logger: RulesServiceOptions["logger"];
@@ -239,7 +240,12 @@ export class RulesService {
   // Rule sets and drafts
 
   /** Creates a rule set from its content (the first draft revision). */
-  async createRuleset(content: unknown, actor: Actor, comment?: string): Promise<RulesetDetail> {
+  async createRuleset(
+    content: unknown,
+    actor: Actor,
+    comment?: string,
+    origin: { source?: DraftSource; importedFrom?: string } = {},
+  ): Promise<RulesetDetail> {
     const parsed = parseStructure(content);
     if (!parsed.ok) throw new RulesError("invalid-ruleset", "The rule set is not valid.", { issues: parsed.issues });
     const ruleset = parsed.ruleset;
@@ -273,8 +279,47 @@ export class RulesService {
       summary: `created rule set "${ruleset.name}" (${ruleset.side}, ${ruleset.currency})`,
       ...(comment ? { comment } : {}),
     });
-    await this.saveDraft(ruleset.id, { content: ruleset, ...(comment ? { comment } : {}) }, actor, "create");
+    await this.saveDraft(
+      ruleset.id,
+      { content: ruleset, ...(comment ? { comment } : {}) },
+      actor,
+      origin.source ?? "create",
+      origin.importedFrom,
+    );
     return this.getRuleset(ruleset.id);
+  }
+
+  /**
+   * Imports a rule set (from files) as a new draft revision: creates the rule set when it does not exist; saves
+   * nothing when the content equals the latest draft revision.
+   */
+  async importDraft(
+    content: Ruleset,
+    actor: Actor,
+    importedFrom: string,
+    comment?: string,
+  ): Promise<{ rulesetId: string; result: "created" | "updated" | "unchanged"; revision: number }> {
+    const existing = await this.rulesets.findOne({ _id: content.id });
+    if (!existing) {
+      const created = await this.createRuleset(content, actor, comment, { source: "import", importedFrom });
+      return { rulesetId: content.id, result: "created", revision: created.draft?.revision ?? 1 };
+    }
+    const latest =
+      existing.lastDraftRevision > 0
+        ? await this.drafts.findOne({ rulesetId: content.id, revision: existing.lastDraftRevision })
+        : null;
+    const parsed = parseStructure(content);
+    if (parsed.ok && latest && latest.contentHash === rulesetHash(parsed.ruleset)) {
+      return { rulesetId: content.id, result: "unchanged", revision: latest.revision };
+    }
+    const draft = await this.saveDraft(
+      content.id,
+      { content, ...(comment ? { comment } : {}) },
+      actor,
+      "import",
+      importedFrom,
+    );
+    return { rulesetId: content.id, result: "updated", revision: draft.revision };
   }
 
   async listRulesets(filter: { administrationId?: string; side?: Ruleset["side"] } = {}): Promise<RulesetSummary[]> {
@@ -289,7 +334,9 @@ export class RulesService {
     const header = await this.header(rulesetId);
     const versions = await this.versionRecords(rulesetId, false);
     const draft =
-      header.lastDraftRevision > 0 ? await this.drafts.findOne({ rulesetId, revision: header.lastDraftRevision }) : null;
+      header.lastDraftRevision > 0
+        ? await this.drafts.findOne({ rulesetId, revision: header.lastDraftRevision })
+        : null;
     return {
       ...this.summaryOf(header, versions),
       createdBy: header.createdBy,
@@ -339,14 +386,19 @@ export class RulesService {
       }
       json = { ...structure.ruleset, rules: compiled.rules };
     }
-    if (json === undefined) throw new RulesError("bad-request", "Send the rule set as `content` (or a `blockly` workspace).");
+    if (json === undefined)
+      throw new RulesError("bad-request", "Send the rule set as `content` (or a `blockly` workspace).");
     const parsed = parseStructure(json);
     if (!parsed.ok) throw new RulesError("invalid-ruleset", "The rule set is not valid.", { issues: parsed.issues });
     const content = parsed.ruleset;
     if (content.id !== rulesetId) {
-      throw new RulesError("invalid-ruleset", `The content's id "${content.id}" is not this rule set's id "${rulesetId}".`, {
-        issues: [{ path: "id", message: `expected "${rulesetId}"` }],
-      });
+      throw new RulesError(
+        "invalid-ruleset",
+        `The content's id "${content.id}" is not this rule set's id "${rulesetId}".`,
+        {
+          issues: [{ path: "id", message: `expected "${rulesetId}"` }],
+        },
+      );
     }
 
     const filter: Record<string, unknown> = { _id: rulesetId };
@@ -374,7 +426,10 @@ export class RulesService {
       );
     }
     const revision = bumped.lastDraftRevision;
-    const previous = header.lastDraftRevision > 0 ? await this.drafts.findOne({ rulesetId, revision: header.lastDraftRevision }) : null;
+    const previous =
+      header.lastDraftRevision > 0
+        ? await this.drafts.findOne({ rulesetId, revision: header.lastDraftRevision })
+        : null;
     const draft: DraftRecord = {
       _id: `${rulesetId}:draft:${revision}`,
       rulesetId,
@@ -397,7 +452,10 @@ export class RulesService {
     const issues = asIssues(rulesetIssues(content));
     const against = previous?.content ?? (await this.activeContent(rulesetId));
     const diff = against
-      ? diffRulesets(against, content, { from: previous ? `revision ${previous.revision}` : "active version", to: `revision ${revision}` })
+      ? diffRulesets(against, content, {
+          from: previous ? `revision ${previous.revision}` : "active version",
+          to: `revision ${revision}`,
+        })
       : undefined;
     await this.audit.record({
       rulesetId,
@@ -419,7 +477,12 @@ export class RulesService {
       ...(input.comment ? { comment: input.comment } : {}),
     });
     const fresh = await this.header(rulesetId);
-    return { ...this.draftSummary(draft, fresh), content, ...(draft.blockly !== undefined ? { blockly: draft.blockly } : {}), issues };
+    return {
+      ...this.draftSummary(draft, fresh),
+      content,
+      ...(draft.blockly !== undefined ? { blockly: draft.blockly } : {}),
+      issues,
+    };
   }
 
   /** A draft revision (default: the latest). */
@@ -428,7 +491,12 @@ export class RulesService {
     const wanted = revision ?? header.lastDraftRevision;
     const draft = wanted > 0 ? await this.drafts.findOne({ rulesetId, revision: wanted }) : null;
     if (!draft) {
-      throw new RulesError("not-found", revision === undefined ? `Rule set "${rulesetId}" has no draft.` : `Rule set "${rulesetId}" has no draft revision ${revision}.`);
+      throw new RulesError(
+        "not-found",
+        revision === undefined
+          ? `Rule set "${rulesetId}" has no draft.`
+          : `Rule set "${rulesetId}" has no draft revision ${revision}.`,
+      );
     }
     return {
       ...this.draftSummary(draft, header),
@@ -441,7 +509,10 @@ export class RulesService {
   /** Every draft revision, newest first (without content). */
   async draftHistory(rulesetId: string): Promise<DraftSummary[]> {
     const header = await this.header(rulesetId);
-    const drafts = await this.drafts.find({ rulesetId }, { sort: { revision: -1 }, projection: { content: 0, blockly: 0 } });
+    const drafts = await this.drafts.find(
+      { rulesetId },
+      { sort: { revision: -1 }, projection: { content: 0, blockly: 0 } },
+    );
     return drafts.map((d) => this.draftSummary(d, header));
   }
 
@@ -484,7 +555,10 @@ export class RulesService {
       kind: "draft",
       revision,
     });
-    await this.rulesets.updateOne({ _id: rulesetId, openDraftRevision: revision }, { $set: { openDraftRevision: null } });
+    await this.rulesets.updateOne(
+      { _id: rulesetId, openDraftRevision: revision },
+      { $set: { openDraftRevision: null } },
+    );
     return this.afterRecording(record, "version.published", actor);
   }
 
@@ -494,7 +568,10 @@ export class RulesService {
     const source = await this.versions.findOne({ rulesetId, version: input.toVersion });
     if (!source) throw new RulesError("not-found", `Rule set "${rulesetId}" has no version ${input.toVersion}.`);
     if (source.cancelledAt !== null) {
-      throw new RulesError("conflict", `Version ${input.toVersion} was cancelled before it took effect; it cannot be restored.`);
+      throw new RulesError(
+        "conflict",
+        `Version ${input.toVersion} was cancelled before it took effect; it cannot be restored.`,
+      );
     }
     const record = await this.recordVersion(rulesetId, source.content, source.blockly, input, actor, {
       kind: "rollback",
@@ -516,14 +593,17 @@ export class RulesService {
       const existing = await this.versions.findOne({ rulesetId, version });
       if (!existing) throw new RulesError("not-found", `Rule set "${rulesetId}" has no version ${version}.`);
       if (existing.cancelledAt !== null) {
-        throw new RulesError("conflict", `Version ${version} was already cancelled at ${existing.cancelledAt.toISOString()}.`);
+        throw new RulesError(
+          "conflict",
+          `Version ${version} was already cancelled at ${existing.cancelledAt.toISOString()}.`,
+        );
       }
       throw new RulesError(
         "conflict",
         `Version ${version} took effect at ${existing.effectiveFrom.toISOString()}; publish a new version (or roll back) instead.`,
       );
     }
-    if (cancelled.activationJobId) await this.scheduler.cancel({ id: cancelled.activationJobId });
+    if (cancelled.activationJobId && this.scheduler) await this.scheduler.cancel({ id: cancelled.activationJobId });
     await this.audit.record({
       rulesetId,
       action: "version.cancelled",
@@ -548,7 +628,9 @@ export class RulesService {
   ): Promise<VersionRecord> {
     const report = await this.validate(content);
     if (!report.valid) {
-      throw new RulesError("invalid-ruleset", "The rule set has problems; it cannot be published.", { issues: report.issues });
+      throw new RulesError("invalid-ruleset", "The rule set has problems; it cannot be published.", {
+        issues: report.issues,
+      });
     }
     const now = this.now();
     let effectiveFrom = now;
@@ -558,6 +640,11 @@ export class RulesService {
       if (!parsed.ok) throw new RulesError("bad-request", parsed.problem.message, { field: parsed.problem.field });
       effectiveFrom = parsed.value.at;
       timeZone = parsed.value.timeZone;
+    }
+    if (effectiveFrom.getTime() > now.getTime() && !this.scheduler) {
+      throw new RulesError("bad-request", "Scheduled publications need the running runtime (its scheduler).", {
+        field: "effectiveFrom",
+      });
     }
     const retroactive = effectiveFrom.getTime() < now.getTime() - RETROACTIVE_TOLERANCE_MS;
     if (retroactive && input.allowRetroactive !== true) {
@@ -618,7 +705,10 @@ export class RulesService {
     );
     const previousContent = previous ? (await this.versions.findOne({ _id: previous._id }))?.content : undefined;
     const diff = previousContent
-      ? diffRulesets(previousContent, record.content, { from: `version ${previous?.version}`, to: `version ${version}` })
+      ? diffRulesets(previousContent, record.content, {
+          from: `version ${previous?.version}`,
+          to: `version ${version}`,
+        })
       : undefined;
     const when = formatInZone(record.effectiveFrom, record.timeZone);
     const what =
@@ -643,6 +733,7 @@ export class RulesService {
       },
     });
     if (scheduled) {
+      if (!this.scheduler) throw new Error("a scheduled publication needs the scheduler");
       const job = await this.scheduler.schedule(record.effectiveFrom, ACTIVATE_VERSION_JOB, { rulesetId, version });
       await this.versions.updateOne({ _id: record._id, activationJobId: null }, { $set: { activationJobId: job.id } });
     } else {
@@ -678,7 +769,9 @@ export class RulesService {
       );
       if (!stamped) return { outcome: "skipped", reason: "already done" };
       const line = timeline(all, now).find((e) => e.version.version === version);
-      const until = line?.shadowed ? "never (same effective date as a later publication)" : (line?.effectiveTo?.toISOString() ?? "…");
+      const until = line?.shadowed
+        ? "never (same effective date as a later publication)"
+        : (line?.effectiveTo?.toISOString() ?? "…");
       await this.audit.record({
         rulesetId,
         action: "version.retired",
@@ -826,10 +919,15 @@ export class RulesService {
     const resolved = await this.contentOf(rulesetId, ref);
     let compiled: CompiledRuleset;
     try {
-      compiled = resolved.version !== undefined ? await this.warm(rulesetId, resolved.version) : await compileRuleset(resolved.content);
+      compiled =
+        resolved.version !== undefined
+          ? await this.warm(rulesetId, resolved.version)
+          : await compileRuleset(resolved.content);
     } catch (error) {
       if (error instanceof RulesetCompileError) {
-        throw new RulesError("invalid-ruleset", "The rule set cannot be evaluated.", { issues: asIssues(error.issues) });
+        throw new RulesError("invalid-ruleset", "The rule set cannot be evaluated.", {
+          issues: asIssues(error.issues),
+        });
       }
       throw error;
     }

@@ -2,19 +2,19 @@
 import type { Role } from "@voltrate/sdk";
 import type { Ruleset } from "@voltrate/sdk/rules";
 
-/** Who did something: an API key's holder, a CLI user, or the scheduler. */
+/** Who did something: an API key's holder, a user signed in to the studio, a CLI user, or the scheduler. */
 export interface Actor {
-  /** The API key id, "cli:<user>" or "scheduler". */
+  /** The API key id, "user:<id>" (studio session), "cli:<user>" or "scheduler". */
   id: string;
   name: string;
   role?: Role;
-  via: "api" | "cli" | "scheduler";
+  via: "api" | "studio" | "cli" | "scheduler";
 }
 
 export const SCHEDULER_ACTOR: Actor = Object.freeze({ id: "scheduler", name: "scheduler", via: "scheduler" });
 
 /** A rule set's header (`rulesets`): identity and what the list shows. Content lives in drafts and versions. */
-export interface RulesetRecord {
+export type RulesetRecord = {
   _id: string;
   name: string;
   administrationId: string;
@@ -29,13 +29,13 @@ export interface RulesetRecord {
   lastDraftRevision: number;
   /** The highest version number published so far (0: none). */
   lastVersion: number;
-}
+};
 
 /** Where a draft revision came from. */
 export type DraftSource = "api" | "import" | "create";
 
 /** One saved draft revision (`ruleset_drafts`). Never changed: a new save is a new revision. */
-export interface DraftRecord {
+export type DraftRecord = {
   _id: string;
   rulesetId: string;
   revision: number;
@@ -52,7 +52,7 @@ export interface DraftRecord {
   baseRevision?: number;
   /** For imports: the folder or file it was read from. */
   importedFrom?: string;
-}
+};
 
 /** Where a version's content came from. */
 export type VersionOrigin = { kind: "draft"; revision: number } | { kind: "rollback"; fromVersion: number };
@@ -61,7 +61,7 @@ export type VersionOrigin = { kind: "draft"; revision: number } | { kind: "rollb
  * A published version (`ruleset_versions`). Its content, valid time (effectiveFrom) and transaction time
  * (recordedAt) never change. The lifecycle stamps below are each set at most once, after the fact.
  */
-export interface VersionRecord {
+export type VersionRecord = {
   _id: string;
   rulesetId: string;
   version: number;
@@ -92,7 +92,7 @@ export interface VersionRecord {
   retiredAt: Date | null;
   /** The version that superseded it. */
   supersededBy: number | null;
-}
+};
 
 /**
  * A version's status now:

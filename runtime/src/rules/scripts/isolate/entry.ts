@@ -32,7 +32,8 @@ export type Envelope =
   | { ok: false; kind: FailureKind; message: string; logs: string[]; dropped: number };
 
 const API_MODULE = "voltrate:script";
-const MEMORY_ERRORS = /^(Invalid string length|Invalid array length|Invalid typed array length|Array buffer allocation failed)/;
+const MEMORY_ERRORS =
+  /^(Invalid string length|Invalid array length|Invalid typed array length|Array buffer allocation failed)/;
 
 function safeString(value: unknown, max: number): string {
   let text: string;
@@ -106,11 +107,17 @@ export function install(limitsJson: string): (factory: ModuleFactory) => (batchJ
       }
       json = stringify(result);
     } catch (error) {
-      return fail("invalid", `the result cannot be serialized: ${describeError(error, limits.maxMessageChars).message}`);
+      return fail(
+        "invalid",
+        `the result cannot be serialized: ${describeError(error, limits.maxMessageChars).message}`,
+      );
     }
     if (json === undefined) return fail("invalid", `the script returned ${typeof result}, not { lines: [...] }`);
     if (json.length > limits.maxResultChars) {
-      return fail("too-large", `the result has ${json.length} characters; at most ${limits.maxResultChars} are allowed`);
+      return fail(
+        "too-large",
+        `the result has ${json.length} characters; at most ${limits.maxResultChars} are allowed`,
+      );
     }
     return `{"ok":true,"dropped":${log.dropped},"logs":${stringify(log.entries)},"result":${json}}`;
   };

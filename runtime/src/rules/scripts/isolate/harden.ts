@@ -32,7 +32,11 @@ function tameDate(): void {
     parse: { value: OriginalDate.parse, writable: false, enumerable: false, configurable: false },
     UTC: { value: OriginalDate.UTC, writable: false, enumerable: false, configurable: false },
   });
-  Object.defineProperty(OriginalDate.prototype, "constructor", { value: SafeDate, writable: false, configurable: false });
+  Object.defineProperty(OriginalDate.prototype, "constructor", {
+    value: SafeDate,
+    writable: false,
+    configurable: false,
+  });
   Object.defineProperty(OriginalDate, "now", { value: () => unavailable("Date.now()") });
   globals.Date = SafeDate;
 }

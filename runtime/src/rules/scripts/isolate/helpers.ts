@@ -1,7 +1,8 @@
 // The script helpers (`voltrate:script`) as they run INSIDE the sandbox. This file is bundled with decimal.js into
 // the sandbox prelude (see ../prelude.ts) and never runs in the host; it must not import anything of the host.
-import { Decimal } from "decimal.js";
+
 import type * as Api from "@voltrate/sdk/script";
+import { Decimal } from "decimal.js";
 
 /** The decimal arithmetic of scripts: the same settings as the host's `Dec`, exponents bounded to ±100. */
 const D = Decimal.clone({
@@ -376,10 +377,7 @@ export interface ScriptModule extends Api.ScriptHelpers {
 }
 
 /** Builds the helpers of one sandbox context; `log` writes into `buffer()`, the current evaluation's log. */
-export function createHelpers(
-  limits: LogLimits,
-  buffer: () => LogBuffer,
-): ScriptModule {
+export function createHelpers(limits: LogLimits, buffer: () => LogBuffer): ScriptModule {
   const dec = (value: Api.DecInput): Api.Dec => wrap(toDecimal(value));
   return {
     dec,

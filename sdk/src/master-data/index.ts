@@ -1,0 +1,3 @@
+export * from "./entities.ts";
+export * from "./fields.ts";
+export * from "./versions.ts";

@@ -1,0 +1,94 @@
+// The runtime's REST API for the studio: same origin, the session cookie signs requests in. Every error is an
+// ApiError carrying the problem details; a 401 outside sign-in means the session has ended, which `onSignedOut`
+// hears about (the app then shows the sign-in page and comes back afterwards).
+import type {
+  DraftDetail,
+  Me,
+  Problem,
+  Ruleset,
+  RulesetDetail,
+  RulesetSummary,
+  ScriptDiagnostic,
+  SimulationResponse,
+  UserInfo,
+  ValidationReport,
+  VersionSummary,
+} from "./types.ts";
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem | undefined;
+  constructor(status: number, message: string, problem?: Problem) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.problem = problem;
+  }
+
+  /** Field errors as "path: message" lines, for forms. */
+  get fieldErrors(): string[] {
+    return (this.problem?.errors ?? []).map((e) => `${e.path}: ${e.message}`);
+  }
+}
+
+let signedOutListener: (() => void) | undefined;
+
+/** Called when a request finds the session ended (401). */
+export function onSignedOut(listener: () => void): void {
+  signedOutListener = listener;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: {
+        Accept: "application/json",
+        ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, "The runtime cannot be reached. Is it running?");
+  }
+  if (response.status === 204) return undefined as T;
+  const type = response.headers.get("Content-Type") ?? "";
+  const payload: unknown = type.includes("json") ? await response.json().catch(() => undefined) : await response.text();
+  if (!response.ok) {
+    const problem = type.includes("problem+json") ? (payload as Problem) : undefined;
+    if (response.status === 401 && !options.quiet401) signedOutListener?.();
+    throw new ApiError(response.status, problem?.detail ?? problem?.title ?? `${response.status} ${response.statusText}`, problem);
+  }
+  return payload as T;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<{ user: UserInfo; expiresAt: string }>("POST", "/api/v1/auth/login", { username, password }, { quiet401: true }),
+  logout: () => request<void>("POST", "/api/v1/auth/logout"),
+  me: () => request<Me>("GET", "/api/v1/auth/me", undefined, { quiet401: true }),
+
+  listRulesets: () => request<{ rulesets: RulesetSummary[] }>("GET", "/api/v1/rulesets").then((r) => r.rulesets),
+  getRuleset: (id: string) => request<RulesetDetail>("GET", `/api/v1/rulesets/${enc(id)}`),
+  createRuleset: (ruleset: Ruleset, comment?: string) =>
+    request<RulesetDetail>("POST", "/api/v1/rulesets", { ruleset, ...(comment ? { comment } : {}) }),
+  getDraft: (id: string) => request<DraftDetail>("GET", `/api/v1/rulesets/${enc(id)}/draft`),
+  saveDraft: (id: string, draft: { content?: Ruleset; blockly?: unknown; baseRevision?: number; comment?: string }) =>
+    request<DraftDetail>("PUT", `/api/v1/rulesets/${enc(id)}/draft`, draft),
+  validate: (id: string, content?: Ruleset) =>
+    request<ValidationReport>("POST", `/api/v1/rulesets/${enc(id)}/validate`, content ? { content } : {}),
+  publish: (
+    id: string,
+    input: { comment: string; draftRevision?: number; effectiveFrom?: string; timeZone?: string; allowRetroactive?: boolean },
+  ) => request<VersionSummary>("POST", `/api/v1/rulesets/${enc(id)}/publish`, input),
+  cancelScheduled: (id: string, version: number, comment: string) =>
+    request<VersionSummary>("POST", `/api/v1/rulesets/${enc(id)}/versions/${version}/cancel`, { comment }),
+  simulate: (id: string, input: { version?: number | string; session?: unknown; cdr?: unknown; facts?: unknown }) =>
+    request<SimulationResponse>("POST", `/api/v1/rulesets/${enc(id)}/simulate`, input),
+  validateScript: (source: string) =>
+    request<{ valid: boolean; diagnostics: ScriptDiagnostic[] }>("POST", "/api/v1/rules/validate-script", { source }),
+};

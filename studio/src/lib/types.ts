@@ -1,0 +1,126 @@
+// The shapes of the runtime's REST API as the studio uses them (see /api/v1/openapi.json). Rule set content and
+// evaluation results are the SDK's own types; the envelopes around them are declared here, since the studio
+// speaks to the runtime over HTTP only.
+import type { Role } from "@voltrate/sdk";
+import type { Ruleset, RulesetEvaluation, RulesetSide } from "@voltrate/sdk/rules";
+
+export type { Role, Ruleset, RulesetEvaluation, RulesetSide };
+
+/** RFC 9457 problem details, as every error of the API. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  requestId?: string;
+  errors?: { path: string; message: string }[];
+  [extension: string]: unknown;
+}
+
+export interface UserInfo {
+  id: string;
+  username: string;
+  role: Role;
+  createdAt: string;
+  lastLoginAt: string | null;
+  disabled: boolean;
+}
+
+/** GET /api/v1/auth/me */
+export interface Me {
+  kind: "user" | "apiKey";
+  id: string;
+  name: string;
+  role: Role;
+  expiresAt?: string;
+}
+
+export interface Actor {
+  id: string;
+  name: string;
+  role?: Role;
+  via: string;
+}
+
+export type VersionStatus = "scheduled" | "active" | "retired" | "cancelled";
+
+export interface VersionSummary {
+  rulesetId: string;
+  version: number;
+  status: VersionStatus;
+  effectiveFrom: string;
+  effectiveFromLocal: string;
+  timeZone: string;
+  effectiveTo: string | null;
+  recordedAt: string;
+  publishedBy: Actor;
+  comment: string;
+  retroactive: boolean;
+  contentHash: string;
+  cancelledAt: string | null;
+}
+
+export interface RulesetSummary {
+  id: string;
+  name: string;
+  administrationId: string;
+  side: RulesetSide;
+  currency: string;
+  createdAt: string;
+  updatedAt: string;
+  activeVersion: number | null;
+  scheduledVersions: number[];
+  lastVersion: number;
+  openDraftRevision: number | null;
+}
+
+export interface DraftSummary {
+  rulesetId: string;
+  revision: number;
+  savedAt: string;
+  savedBy: Actor;
+  comment?: string;
+  source: string;
+  contentHash: string;
+  open: boolean;
+}
+
+export interface RulesetDetail extends RulesetSummary {
+  createdBy: Actor;
+  versions: VersionSummary[];
+  draft: DraftSummary | null;
+}
+
+export interface RulesIssue {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+  code?: string;
+}
+
+export interface DraftDetail extends DraftSummary {
+  content: Ruleset;
+  blockly?: unknown;
+  issues: RulesIssue[];
+}
+
+export interface ValidationReport {
+  valid: boolean;
+  issues: RulesIssue[];
+}
+
+export interface ScriptDiagnostic {
+  message: string;
+  line: number;
+  column: number;
+  code: string;
+}
+
+export interface SimulationResponse {
+  target: { kind: "version"; version: number; status: VersionStatus } | { kind: "draft"; revision: number };
+  evaluation: RulesetEvaluation;
+  source: string;
+  warnings: string[];
+}
