@@ -10,8 +10,11 @@ import { healthRoutes } from "./http/routes/health.ts";
 import { indexRoutes } from "./http/routes/index-page.ts";
 import { openApiRoutes } from "./http/routes/openapi.ts";
 import { pluginRoutes } from "./http/routes/plugins.ts";
+import { rulesRoutes } from "./http/routes/rulesets.ts";
 import type { Logger } from "./logging/logger.ts";
 import { HookRegistry, PluginHost, PluginLoadError, RuntimeEventBus } from "./plugins/index.ts";
+import { createScriptSandbox, type ScriptSandbox } from "./rules/scripts/index.ts";
+import { createRulesService, type RulesService, registerRuleJobs } from "./rules/versions/index.ts";
 import { createScheduler, type Scheduler } from "./scheduler/index.ts";
 import { openStore, type Store } from "./store/index.ts";
 import { version } from "./version.ts";
@@ -33,6 +36,9 @@ export interface Runtime {
   readonly plugins: PluginHost;
   readonly hooks: HookRegistry;
   readonly events: RuntimeEventBus;
+  readonly rules: RulesService;
+  /** Runs script rules in isolated-vm. */
+  readonly sandbox: ScriptSandbox;
   /** An admin API key generated at this start because none existed; shown once, then only its hash is kept. */
   readonly generatedAdminKey?: string;
   /** Starts listening and the scheduler; resolves with the base URL. */
@@ -70,6 +76,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const events = new RuntimeEventBus(logger.child({ component: "events" }));
   const hooks = new HookRegistry();
   const apiKeys = new ApiKeys(store);
+  const sandbox = createScriptSandbox();
+  const rules = createRulesService({ store, scheduler, events, sandbox, logger: logger.child({ component: "rules" }) });
+  registerRuleJobs(scheduler, rules);
 
   // Everything below may fail; what was opened is closed again before the error is reported.
   let plugins: PluginHost;
@@ -81,6 +90,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       throw new StartupError(`cannot start the scheduler: ${(error as Error).message}`, { cause: error });
     }
     await apiKeys.init();
+    await rules.init();
     generatedAdminKey = (await apiKeys.ensureAdmin(config.VOLTRATE_ADMIN_API_KEY)).generatedKey;
     if (config.VOLTRATE_DEMO_DATA) await seedDemoData(store, logger.child({ component: "demo" }));
     try {
@@ -104,6 +114,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   } catch (error) {
     await scheduler.stop().catch(() => {});
+    await sandbox.dispose();
     await store.close();
     throw error;
   }
@@ -125,6 +136,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       openApiRoutes(),
       indexRoutes({ version }),
       pluginRoutes(plugins, apiKeys),
+      rulesRoutes({ service: rules, apiKeys }),
       plugins.routes(),
       ...(options.routes ?? []),
     ],
@@ -138,6 +150,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await plugins.start();
     } catch (error) {
       await scheduler.stop();
+      await sandbox.dispose();
       await store.close();
       throw new StartupError((error as Error).message, { cause: error });
     }
@@ -157,6 +170,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }).catch(async (error: unknown) => {
       await plugins.stop();
       await scheduler.stop();
+      await sandbox.dispose();
       await store.close();
       throw error;
     });
@@ -189,6 +203,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await closeServer();
       await plugins.stop();
       await scheduler.stop();
+      await sandbox.dispose();
       await store.close();
       logger.info("shutdown complete");
     })();
@@ -205,6 +220,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     plugins,
     hooks,
     events,
+    rules,
+    sandbox,
     ...(generatedAdminKey ? { generatedAdminKey } : {}),
     start,
     shutdown,

@@ -68,6 +68,8 @@ export type VersionDoc = {
   data: Record<string, unknown> | null;
   replaces?: number;
   restores?: number;
+  /** A record that carries a change into the period of the record it replaces. */
+  carried?: true;
   /** The natural keys of `data` ("uid=04A1…"), for lookups. */
   keys: string[];
   /** The references of `data` ("contractId=ctr_…"), for lookups. */
@@ -175,12 +177,15 @@ type PlannedRecord = {
   data: Record<string, unknown> | null;
   replaces?: number;
   restores?: number;
+  carried?: true;
 };
 
 type Plan = {
   action: VersionAction;
   records: PlannedRecord[];
   changes: FieldChange[];
+  /** Records that carry the change into later periods (also in `records`). */
+  carried?: PlannedRecord[];
   overrides?: number[];
   effectiveFrom: number;
   effectiveTo: number;
@@ -270,6 +275,7 @@ function toRecord<K extends EntityType>(doc: VersionDoc): VersionRecord<K> {
   if (doc.reason !== undefined) out.reason = doc.reason;
   if (doc.replaces !== undefined) out.replaces = doc.replaces;
   if (doc.restores !== undefined) out.restores = doc.restores;
+  if (doc.carried) out.carried = true;
   return out;
 }
 
@@ -327,6 +333,56 @@ function versionsInside(segments: readonly Segment<VersionDoc>[], from: number, 
   }
   return [...out].sort((a, b) => a - b);
 }
+
+/**
+ * Carries a change of fields into the later periods, from `start` on: a later period that still has the field's old
+ * value (it inherited it) gets the new one; a period that set the field itself keeps its value and ends the carrying
+ * of that field; a period without the entity (terminated) ends all carrying. One planned record per period changed.
+ */
+function carryForward(
+  type: EntityType,
+  segments: readonly Segment<VersionDoc>[],
+  start: number,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): PlannedRecord[] {
+  const carrying = new Set(
+    [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => !sameJson(before[f], after[f])),
+  );
+  const out: PlannedRecord[] = [];
+  let expected = start;
+  for (const s of segments) {
+    if (s.from < start) continue;
+    if (carrying.size === 0 || s.from !== expected || s.record.state !== "active" || s.record.data === null) break;
+    expected = s.to;
+    const current = s.record.data;
+    const data: Record<string, unknown> = { ...current };
+    for (const field of [...carrying]) {
+      if (!sameJson(current[field], before[field])) {
+        carrying.delete(field);
+        continue;
+      }
+      if (after[field] === undefined) delete data[field];
+      else data[field] = after[field];
+    }
+    if (sameJson(data, current)) continue;
+    try {
+      const valid = validateData(type, data) as Record<string, unknown>;
+      out.push({ from: s.from, to: s.to, state: "active", data: valid, replaces: s.record.version, carried: true });
+    } catch (error) {
+      if (!(error instanceof MasterDataError)) throw error;
+      throw new MasterDataError(
+        "invalid",
+        `carried into the period from ${iso(s.from)} (version ${s.record.version}), the change gives invalid data: ${error.message}`,
+        [...error.issues],
+      );
+    }
+  }
+  return out;
+}
+
+const carriedText = (records: readonly PlannedRecord[]): string[] =>
+  records.map((r) => `carried into the period ${iso(r.from)} – ${isoOrNull(r.to) ?? "open"}`);
 
 function matches(value: string | readonly string[] | undefined, wanted: string): boolean {
   if (value === undefined) return false;
@@ -549,12 +605,14 @@ export class TemporalRepository {
       const to = nextBoundaryAfter(segments, at);
       const changes = diffFields(previous, data);
       if (reinstates) changes.unshift({ path: "state", before: "absent", after: "active" });
+      const carried = to === INFINITY ? [] : carryForward(type, segments, to, previous, data);
       return {
         action: "change",
-        records: [{ from: at, to, state: "active", data }],
+        records: [{ from: at, to, state: "active", data }, ...carried],
         changes,
+        carried,
         effectiveFrom: at,
-        effectiveTo: to,
+        effectiveTo: carried.at(-1)?.to ?? to,
         checkRefs: { data, previous },
         currentAt: at,
       };
@@ -624,15 +682,19 @@ export class TemporalRepository {
         });
       }
       planned.push({ from: start, to, state: target.state, data, replaces: target.version });
+      const carried =
+        previous !== null && data !== null && to !== INFINITY ? carryForward(type, segments, to, previous, data) : [];
+      planned.push(...carried);
       const changes = target.state === "active" ? diffFields(previous, data) : [];
       if (start !== from) changes.push({ path: target.state === "active" ? "validFrom" : "validTo", before: iso(from), after: iso(start) });
       return {
         action: "correct",
         records: planned,
         changes,
+        carried,
         overrides: versionsInside(segments, Math.min(start, from), from, target.version),
         effectiveFrom: Math.min(start, from),
-        effectiveTo: to,
+        effectiveTo: carried.at(-1)?.to ?? to,
         ...(data !== null ? { checkRefs: { data, previous } } : {}),
         currentAt: start,
       };
@@ -654,6 +716,10 @@ export class TemporalRepository {
         );
       }
       const restored = before.record;
+      const carried =
+        target.data !== null && restored.data !== null && segment.to !== INFINITY
+          ? carryForward(type, segments, segment.to, target.data, restored.data)
+          : [];
       let changes: FieldChange[];
       if (target.state === "active" && restored.state === "active") changes = diffFields(target.data, restored.data);
       else if (target.state === "absent") changes = [{ path: "validTo", before: iso(segment.from), after: isoOrNull(segment.to) }];
@@ -669,10 +735,12 @@ export class TemporalRepository {
             replaces: target.version,
             restores: restored.version,
           },
+          ...carried,
         ],
         changes,
+        carried,
         effectiveFrom: segment.from,
-        effectiveTo: segment.to,
+        effectiveTo: carried.at(-1)?.to ?? segment.to,
         currentAt: segment.from,
       };
     });
@@ -695,14 +763,24 @@ export class TemporalRepository {
     segments: readonly Segment<VersionDoc>[],
     version: number,
   ): { target: VersionDoc; segment: Segment<VersionDoc> } {
-    const target = records.find((r) => r.version === version);
+    let target = records.find((r) => r.version === version);
     if (!target) throw new MasterDataError("not-found", `${type} "${id}" has no version ${version}`, [{ path: "version", message: "no such version" }]);
-    const periods = segments.filter((s) => s.record.version === version);
+    let periods = segments.filter((s) => s.record.version === version);
+    // A version whose period later changes were carried into lives on in the record that carried them.
+    while (periods.length === 0) {
+      const current: VersionDoc = target;
+      const copy = records.find((r) => r.carried === true && r.replaces === current.version);
+      if (!copy) break;
+      target = copy;
+      periods = segments.filter((s) => s.record.version === copy.version);
+    }
     const segment = periods[0];
     if (!segment || periods.length > 1) {
-      const by = records.filter((r) => r.replaces === version || r.version > version).map((r) => r.version);
+      const original = records.find((r) => r.version === version) as VersionDoc;
+      const [from, to] = [original.validFrom.getTime(), original.validTo?.getTime() ?? INFINITY];
+      const now = [...new Set(segments.filter((x) => x.from < to && x.to > from).map((x) => x.record.version))];
       throw MasterDataError.conflict(
-        `version ${version} of ${type} "${id}" is no longer in effect at any time (later versions ${by.join(", ")} took its place); correct the version in effect`,
+        `version ${version} of ${type} "${id}" is no longer in effect at any time${now.length > 0 ? ` (its period is now covered by version ${now.join(", ")})` : ""}; correct or withdraw the version in effect`,
         "version",
       );
     }
@@ -765,7 +843,7 @@ export class TemporalRepository {
     existing: VersionDoc[],
   ): Promise<WriteResult<K>> {
     const versions = plan.records.map((_, i) => firstVersion + i);
-    const text = plan.changes.map(changeText);
+    const text = [...plan.changes.map(changeText), ...carriedText(plan.carried ?? [])];
     const docs: VersionDoc[] = plan.records.map((r, i) => {
       const version = versions[i] as number;
       const doc: VersionDoc = {
@@ -786,6 +864,7 @@ export class TemporalRepository {
       if (reason !== undefined && reason !== "") doc.reason = reason;
       if (r.replaces !== undefined) doc.replaces = r.replaces;
       if (r.restores !== undefined) doc.restores = r.restores;
+      if (r.carried) doc.carried = true;
       if (i === plan.records.length - 1) {
         doc.audit = {
           versions,

@@ -13,7 +13,13 @@ export const checkConfigSchema = z.strictObject({
     .partial()
     .optional(),
   maxDuration: z
-    .strictObject({ enabled: z.boolean(), hours: z.number().positive().max(24 * 31) })
+    .strictObject({
+      enabled: z.boolean(),
+      hours: z
+        .number()
+        .positive()
+        .max(24 * 31),
+    })
     .partial()
     .optional(),
   /** Zero energy is a drop-out (negative energy always is, when enabled). */

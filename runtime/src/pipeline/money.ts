@@ -11,7 +11,10 @@ export function moneyString(amount: Dec, currency: string): string {
 
 /** An amount in minor units as a JS integer (for sums in the store's aggregations; exact below 2^53). */
 export function minorOf(amount: string, currency: string): number {
-  return new Dec(amount).times(new Dec(10).pow(minorUnits(currency))).round().toNumber();
+  return new Dec(amount)
+    .times(new Dec(10).pow(minorUnits(currency)))
+    .round()
+    .toNumber();
 }
 
 export function fromMinor(minor: number, currency: string): string {

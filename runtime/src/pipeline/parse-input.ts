@@ -2,12 +2,12 @@
 // idempotency key (source party, session id) and parsing one into what the pipeline works on. Used by ingestion (to
 // answer malformed input with the field) and by the basic checks (to re-run from the stored input snapshot).
 import { type ChargeSession, type Dec, dec, Energy, type Tariff } from "@voltrate/sdk";
-import { type InputFormat, type NormalizedSessionInput, normalizedSessionInputSchema, PARTY_PATTERN } from "./vocabulary.ts";
 import { sessionFromJson } from "@voltrate/sdk/rules";
 import {
   countryAlpha2,
   detectCdrVersion,
   formatPath,
+  ocpiInstant,
   type OcpiCdr,
   type ParseIssue,
   parseCdr,
@@ -15,6 +15,12 @@ import {
   toNormalizedCdr,
   toNormalizedTariff,
 } from "../protocols/ocpi/index.ts";
+import {
+  type InputFormat,
+  type NormalizedSessionInput,
+  normalizedSessionInputSchema,
+  PARTY_PATTERN,
+} from "./vocabulary.ts";
 
 /** What the pipeline knows about a session after parsing. */
 export interface ParsedSession {
@@ -95,7 +101,8 @@ export function identify(format: InputFormat, json: unknown, partyOverride?: str
     if (!cc) return fail("country_code", "required field is missing (it names the CPO that sends the CDR)");
     if (!pid) return fail("party_id", "required field is missing (it names the CPO that sends the CDR)");
     const party = `${cc}*${pid}`;
-    if (!PARTY_PATTERN.test(party)) return fail("party_id", "expected a 2-letter country_code and a 3-character party_id");
+    if (!PARTY_PATTERN.test(party))
+      return fail("party_id", "expected a 2-letter country_code and a 3-character party_id");
     return { ok: true, sourceParty: partyOverride?.toUpperCase() ?? party.toUpperCase(), sessionId: id };
   }
   if (partyOverride) return { ok: true, sourceParty: partyOverride.toUpperCase(), sessionId: id };
@@ -117,8 +124,15 @@ function zodIssues(error: { issues: readonly { path: readonly PropertyKey[]; mes
 }
 
 /** Parses one item of a known form and key. Errors name the field path within the item. */
-export function parseInput(format: InputFormat, json: unknown, sourceParty: string, sessionId: string): ParseInputResult {
-  return format === "normalized" ? parseNormalized(json, sourceParty, sessionId) : parseOcpi(format, json, sourceParty, sessionId);
+export function parseInput(
+  format: InputFormat,
+  json: unknown,
+  sourceParty: string,
+  sessionId: string,
+): ParseInputResult {
+  return format === "normalized"
+    ? parseNormalized(json, sourceParty, sessionId)
+    : parseOcpi(format, json, sourceParty, sessionId);
 }
 
 function parseNormalized(json: unknown, sourceParty: string, sessionId: string): ParseInputResult {
@@ -135,7 +149,8 @@ function parseNormalized(json: unknown, sourceParty: string, sessionId: string):
   (rawTariffs ?? []).forEach((t, i) => {
     const result = parseTariff(t, "2.2.1", { mode: "pricing-minimal" });
     if (!result.ok) {
-      for (const e of result.errors) errors.push({ path: `tariffs[${i}]${e.path ? `.${e.path}` : ""}`, message: e.message });
+      for (const e of result.errors)
+        errors.push({ path: `tariffs[${i}]${e.path ? `.${e.path}` : ""}`, message: e.message });
       return;
     }
     for (const w of result.warnings) warnings.push(`tariffs[${i}].${w.path}: ${w.message}`);
@@ -150,7 +165,11 @@ function parseNormalized(json: unknown, sourceParty: string, sessionId: string):
     cpoSessionId: input.id,
     session,
     tariffs,
-    token: { uid: token.uid, ...(token.type ? { type: token.type } : {}), ...(token.contractId ? { contractId: token.contractId } : {}) },
+    token: {
+      uid: token.uid,
+      ...(token.type ? { type: token.type } : {}),
+      ...(token.contractId ? { contractId: token.contractId } : {}),
+    },
     location: {
       ...(location?.id ? { id: location.id } : {}),
       ...(location?.evseUid ? { evseUid: location.evseUid } : {}),
@@ -172,12 +191,25 @@ function parseNormalized(json: unknown, sourceParty: string, sessionId: string):
   return { ok: true, value };
 }
 
-function parseOcpi(format: "ocpi-2.2.1" | "ocpi-2.1.1", json: unknown, sourceParty: string, sessionId: string): ParseInputResult {
+function parseOcpi(
+  format: "ocpi-2.2.1" | "ocpi-2.1.1",
+  json: unknown,
+  sourceParty: string,
+  sessionId: string,
+): ParseInputResult {
   const version = format === "ocpi-2.2.1" ? "2.2.1" : "2.1.1";
-  const parsed = parseCdr(json, version, { mode: "pricing-minimal" });
+  let parsed: ReturnType<typeof parseCdr>;
+  try {
+    parsed = parseCdr(json, version, { mode: "pricing-minimal" });
+  } catch (error) {
+    // The OCPI schemas' cross-field checks can throw on a malformed date instead of reporting it: name the field.
+    return { ok: false, errors: [badDateField(json) ?? { path: "", message: (error as Error).message }] };
+  }
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const normalized = toNormalizedCdr(parsed.value);
-  const warnings = [...parsed.warnings, ...normalized.warnings].map((w) => (w.path ? `${w.path}: ${w.message}` : w.message));
+  const warnings = [...parsed.warnings, ...normalized.warnings].map((w) =>
+    w.path ? `${w.path}: ${w.message}` : w.message,
+  );
   const value: ParsedSession = {
     format,
     sourceParty,
@@ -200,6 +232,23 @@ function parseOcpi(format: "ocpi-2.2.1" | "ocpi-2.1.1", json: unknown, sourcePar
     };
   }
   return { ok: true, value };
+}
+
+const DATE_FIELDS = ["start_date_time", "end_date_time", "stop_date_time", "last_updated"];
+
+function badDateField(json: unknown): ParseIssue | undefined {
+  if (!isRecord(json)) return undefined;
+  for (const field of DATE_FIELDS) {
+    const value = json[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "string") return { path: field, message: "expected an OCPI DateTime such as 2015-06-29T20:39:09Z" };
+    try {
+      ocpiInstant(value);
+    } catch {
+      return { path: field, message: "expected an OCPI DateTime such as 2015-06-29T20:39:09Z" };
+    }
+  }
+  return undefined;
 }
 
 function powerTypeOf(ocpi: string | undefined): "AC" | "DC" | undefined {

@@ -29,6 +29,8 @@ export type ContractFacts = VersionStamp & {
   /** Product and subscription codes, as rule conditions test them. */
   product?: string | null;
   subscription?: string | null;
+  /** Further versions the answer rests on (the contract's subscriptions). */
+  related?: VersionStamp[];
 };
 
 export type CustomerFacts = VersionStamp & {

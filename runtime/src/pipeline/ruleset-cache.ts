@@ -58,7 +58,7 @@ export class RulesetCache {
     // Only a resolution whose valid-time window is known can answer for other instants.
     if (resolved.effectiveFrom !== null && detail.effectiveTo !== undefined) {
       const from = Date.parse(resolved.effectiveFrom);
-      const to = resolved.effectiveTo === null ? Number.POSITIVE_INFINITY : Date.parse(resolved.effectiveTo);
+      const to = resolved.effectiveTo ? Date.parse(resolved.effectiveTo) : Number.POSITIVE_INFINITY;
       const list = (this.resolutions.get(rulesetId) ?? []).filter((r) => now - r.at < this.ttlMs);
       list.push({ at: now, resolved, from, to });
       this.resolutions.set(rulesetId, list.slice(-16));

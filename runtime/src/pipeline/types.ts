@@ -16,16 +16,7 @@ import type {
   TokenFacts,
 } from "./ports.ts";
 import type { RulesetCache } from "./ruleset-cache.ts";
-import type {
-  FxUsed,
-  Instruction,
-  MasterDataRef,
-  PipelineTraceEntry,
-  ReasonCode,
-  RulesetRef,
-  SidePrice,
-  VatUsed,
-} from "./vocabulary.ts";
+import type { FxUsed, Instruction, MasterDataRef, ReasonCode, RulesetRef, SidePrice, VatUsed } from "./vocabulary.ts";
 
 /** Why a stage did not pass. */
 export interface StageFailure {
@@ -82,7 +73,12 @@ export interface StageContext {
 /** Finds other session records that may be the same session. */
 export interface DuplicateFinder {
   /** An earlier record (not `recordId`) of the same CPO with the same CPO session id. */
-  byId(cpo: string, cpoSessionId: string, recordId: string, receivedAt: Date): Promise<{ id: string; sessionId: string } | null>;
+  byId(
+    cpo: string,
+    cpoSessionId: string,
+    recordId: string,
+    receivedAt: Date,
+  ): Promise<{ id: string; sessionId: string } | null>;
   /** An earlier record on the same EVSE with the same token starting within ±windowSeconds. */
   byFingerprint(
     fingerprint: string,

@@ -430,8 +430,8 @@ export const VOLTRATE_BLOCKS: readonly VoltrateBlock[] = Object.freeze([
     "Outcomes",
     {
       type: "vr_rate",
-      message0: "rate %1",
-      args0: [{ type: "input_dummy" }],
+      message0: "rate, tariff id %1",
+      args0: [{ type: "field_input", name: "TARIFF_ID", text: "" }],
       message1: "elements %1",
       args1: [{ type: "input_statement", name: "ELEMENTS", check: "TariffElement" }],
       message2: "minimum price %1",

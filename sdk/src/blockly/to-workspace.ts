@@ -220,7 +220,7 @@ class Builder {
     switch (o.type) {
       case "rate": {
         const t = o.tariff;
-        for (const key of ["id", "currency", "countryCode", "partyId", "type", "validFrom", "validTo"] as const) {
+        for (const key of ["currency", "countryCode", "partyId", "type", "validFrom", "validTo"] as const) {
           if (key === "currency" && t.currency?.toUpperCase() === this.currency.toUpperCase()) continue;
           if (t[key] !== undefined)
             throw new Unrepresentable(`outcome.tariff.${key}`, `the tariff's ${key} has no block`);
@@ -235,7 +235,7 @@ class Builder {
         if (elements) inputs.ELEMENTS = input(elements);
         if (t.minPrice) inputs.MIN_PRICE = input(this.money(t.minPrice.exclVat));
         if (t.maxPrice) inputs.MAX_PRICE = input(this.money(t.maxPrice.exclVat));
-        return this.make("vr_rate", { PROFILE: o.profile ?? "" }, inputs);
+        return this.make("vr_rate", { TARIFF_ID: t.id ?? "", PROFILE: o.profile ?? "" }, inputs);
       }
       case "markup": {
         const fields: Record<string, string> = {

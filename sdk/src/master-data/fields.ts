@@ -47,7 +47,7 @@ export const countryCode = z
 
 export const currencyCode = z
   .string()
-  .refine(isCurrencyCode, { error: 'expected an ISO 4217 currency code in upper case, e.g. "EUR"' });
+  .refine((code: string): boolean => isCurrencyCode(code), { error: 'expected an ISO 4217 currency code in upper case, e.g. "EUR"' });
 
 export const timeZone = z.string().refine(isTimeZone, { error: 'expected an IANA time zone, e.g. "Europe/Amsterdam"' });
 

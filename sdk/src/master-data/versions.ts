@@ -62,6 +62,11 @@ export type VersionRecord<K extends EntityType = EntityType> = {
   replaces?: number;
   /** Records that bring back earlier content: the version the content was copied from. */
   restores?: number;
+  /**
+   * Set on records that carry a change into a later period: the record it replaces (`replaces`) had inherited the
+   * changed fields' old values, so the change applies there too.
+   */
+  carried?: boolean;
 };
 
 /** One period of an entity's valid-time line, as known at some instant. */

@@ -72,7 +72,11 @@ export const REASON_CODES = {
     "No contract for the token",
     "The token has no contract, or its contract was not valid at the session start.",
   ),
-  CUSTOMER_UNKNOWN: reason(["lookups"], "No customer for the contract", "The contract's customer is not in the master data."),
+  CUSTOMER_UNKNOWN: reason(
+    ["lookups"],
+    "No customer for the contract",
+    "The contract's customer is not in the master data.",
+  ),
   ADMINISTRATION_UNKNOWN: reason(
     ["lookups"],
     "No administration",
@@ -83,7 +87,11 @@ export const REASON_CODES = {
     "Unknown location or EVSE",
     "The location/EVSE of the session is not in the master data at the session start.",
   ),
-  PARTY_UNKNOWN: reason(["lookups"], "Unknown CPO", "The CPO party (country code and party id) is not in the master data."),
+  PARTY_UNKNOWN: reason(
+    ["lookups"],
+    "Unknown CPO",
+    "The CPO party (country code and party id) is not in the master data.",
+  ),
   AGREEMENT_MISSING: reason(
     ["lookups"],
     "No roaming agreement",
@@ -112,10 +120,18 @@ export const REASON_CODES = {
     "More energy than the EVSE can deliver",
     "energy > duration × maximum power × margin: wrong units, a wrong EVSE, or a meter problem.",
   ),
-  DURATION_TOO_LONG: reason(["advancedChecks"], "Session longer than allowed", "The session lasts longer than the maximum (default 24 h)."),
+  DURATION_TOO_LONG: reason(
+    ["advancedChecks"],
+    "Session longer than allowed",
+    "The session lasts longer than the maximum (default 24 h).",
+  ),
   ZERO_ENERGY: reason(["advancedChecks"], "No energy", "The session charged 0 kWh."),
   NEGATIVE_ENERGY: reason(["advancedChecks"], "Negative energy", "The session reports a negative energy."),
-  START_IN_FUTURE: reason(["advancedChecks"], "Start in the future", "The session starts after the time it was received."),
+  START_IN_FUTURE: reason(
+    ["advancedChecks"],
+    "Start in the future",
+    "The session starts after the time it was received.",
+  ),
   DUPLICATE_SESSION_ID: reason(
     ["advancedChecks"],
     "Duplicate session id",

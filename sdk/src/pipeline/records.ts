@@ -131,7 +131,14 @@ export interface SidePrice {
   /** The conversion into the administration currency, when `currency` differs. */
   fx?: FxUsed;
   /** In the administration's currency: excl. VAT, VAT by the place-of-supply treatment, incl. VAT. */
-  amounts: { currency: string; exclVat: string; vatPercent: string; vat: string; inclVat: string; reverseCharge: boolean };
+  amounts: {
+    currency: string;
+    exclVat: string;
+    vatPercent: string;
+    vat: string;
+    inclVat: string;
+    reverseCharge: boolean;
+  };
 }
 
 /** The priced session: immutable once recorded. */

@@ -151,7 +151,13 @@ export interface Energy {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** A JSON value: what a rule can pass to its script as a parameter. */
-export type ScriptParam = string | number | boolean | null | readonly ScriptParam[] | { readonly [key: string]: ScriptParam };
+export type ScriptParam =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly ScriptParam[]
+  | { readonly [key: string]: ScriptParam };
 
 /**
  * The parameters of a script, as configured on the rule that runs it. Type them with a type alias or an object type

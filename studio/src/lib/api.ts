@@ -76,6 +76,8 @@ export const api = {
   getRuleset: (id: string) => request<RulesetDetail>("GET", `/api/v1/rulesets/${enc(id)}`),
   createRuleset: (ruleset: Ruleset, comment?: string) =>
     request<RulesetDetail>("POST", "/api/v1/rulesets", { ruleset, ...(comment ? { comment } : {}) }),
+  getVersion: (id: string, version: number) =>
+    request<VersionSummary & { content: Ruleset; blockly?: unknown }>("GET", `/api/v1/rulesets/${enc(id)}/versions/${version}`),
   getDraft: (id: string) => request<DraftDetail>("GET", `/api/v1/rulesets/${enc(id)}/draft`),
   saveDraft: (id: string, draft: { content?: Ruleset; blockly?: unknown; baseRevision?: number; comment?: string }) =>
     request<DraftDetail>("PUT", `/api/v1/rulesets/${enc(id)}/draft`, draft),

@@ -33,7 +33,13 @@ export function createRulesWorkspace(host: HTMLElement, options: RulesWorkspaceO
     move: { scrollbars: true, drag: true, wheel: true },
   });
   const state = options.state ?? emptyRulesWorkspace();
-  Blockly.serialization.workspaces.load(state as object, workspace);
+  // Opening is not an edit: no change events while the saved state is loaded.
+  Blockly.Events.disable();
+  try {
+    Blockly.serialization.workspaces.load(state as object, workspace);
+  } finally {
+    Blockly.Events.enable();
+  }
   return workspace;
 }
 

@@ -2,7 +2,7 @@
 // simulation, validation, Blockly compilation and the audit trail. Viewers read; editors draft, validate and
 // simulate; admins publish, cancel and roll back.
 import { blockDefinitions, voltrateToolbox } from "@voltrate/sdk/blockly";
-import { type AmountJson, amountJsonSchema, type SessionFacts } from "@voltrate/sdk/rules";
+import { type AmountJson, amountJsonSchema, ID_PATTERN, type SessionFacts } from "@voltrate/sdk/rules";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { ApiKeys, Principal } from "../../auth/api-keys.ts";
@@ -75,7 +75,7 @@ function actorOf(c: Context): Actor {
   return { id: principal.keyId, name: principal.name, role: principal.role, via: "api" };
 }
 
-const rulesetIdParam = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/, { error: "expected a rule set id" });
+const rulesetIdParam = z.string().regex(ID_PATTERN, { error: "expected a rule set id" });
 const versionParam = z.coerce
   .number({ error: "expected a version number" })
   .int({ error: "expected a whole version number" })

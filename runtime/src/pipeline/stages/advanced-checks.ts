@@ -44,14 +44,20 @@ export async function advancedChecks(
     check(
       "negativeEnergy",
       energy.isNegative() && !energy.isZero()
-        ? { code: "NEGATIVE_ENERGY", message: `the session reports ${energy.toString()} kWh`, data: { energyKwh: energy.toString() } }
+        ? {
+            code: "NEGATIVE_ENERGY",
+            message: `the session reports ${energy.toString()} kWh`,
+            data: { energyKwh: energy.toString() },
+          }
         : undefined,
     );
   }
   if (config.zeroEnergy.enabled) {
     check(
       "zeroEnergy",
-      energy.isZero() ? { code: "ZERO_ENERGY", message: "the session charged 0 kWh", data: { energyKwh: "0" } } : undefined,
+      energy.isZero()
+        ? { code: "ZERO_ENERGY", message: "the session charged 0 kWh", data: { energyKwh: "0" } }
+        : undefined,
     );
   }
   if (config.futureStart.enabled) {
@@ -86,7 +92,9 @@ export async function advancedChecks(
       : parsed.location.maxPowerKw
         ? "the session"
         : "the configured default";
-    const maxKw = new Dec(lookups.location.maxPowerKw ?? parsed.location.maxPowerKw ?? config.energyCapacity.defaultMaxPowerKw);
+    const maxKw = new Dec(
+      lookups.location.maxPowerKw ?? parsed.location.maxPowerKw ?? config.energyCapacity.defaultMaxPowerKw,
+    );
     const limit = duration.hours.times(maxKw).times(config.energyCapacity.marginFactor);
     check(
       "energyCapacity",
@@ -197,7 +205,13 @@ function checkCpoTotal(
           difference: r.difference.exclVat.toString(),
           tolerance: tolerance.toString(),
           ...(r.explanation
-            ? { explanation: { kind: r.explanation.kind, description: r.explanation.description, change: r.explanation.change } }
+            ? {
+                explanation: {
+                  kind: r.explanation.kind,
+                  description: r.explanation.description,
+                  change: r.explanation.change,
+                },
+              }
             : {}),
         },
       },

@@ -36,16 +36,21 @@ export async function basicChecks(
   const s = parsed.session;
   const names = fieldNames(input.format);
 
-  if (!parsed.token.uid) return fail("MISSING_FIELD", `${names.token}: the token uid is missing`, { field: names.token });
+  if (!parsed.token.uid)
+    return fail("MISSING_FIELD", `${names.token}: the token uid is missing`, { field: names.token });
   const l = parsed.location;
-  if (!l.evseUid && !l.evseId && !l.id) {
-    return fail("MISSING_FIELD", `${names.location}: neither a location id nor an EVSE is given`, { field: names.location });
+  if (!l.id) {
+    return fail("MISSING_FIELD", `${names.location}.id: the location id is missing`, { field: `${names.location}.id` });
   }
   if (s.end.getTime() < s.start.getTime()) {
-    return fail("END_BEFORE_START", `the session ends (${s.end.toISOString()}) before it starts (${s.start.toISOString()})`, {
-      start: s.start.toISOString(),
-      end: s.end.toISOString(),
-    });
+    return fail(
+      "END_BEFORE_START",
+      `the session ends (${s.end.toISOString()}) before it starts (${s.start.toISOString()})`,
+      {
+        start: s.start.toISOString(),
+        end: s.end.toISOString(),
+      },
+    );
   }
   const late = s.chargingPeriods.findIndex((p) => p.start.getTime() > s.end.getTime());
   if (late >= 0) {
@@ -57,7 +62,9 @@ export async function basicChecks(
   }
   const currency = s.currency?.toUpperCase();
   if (!currency || !isCurrencyCode(currency)) {
-    return fail("INVALID_CURRENCY", `currency "${s.currency ?? ""}" is not an ISO 4217 code`, { currency: s.currency ?? null });
+    return fail("INVALID_CURRENCY", `currency "${s.currency ?? ""}" is not an ISO 4217 code`, {
+      currency: s.currency ?? null,
+    });
   }
   const foreign = parsed.tariffs.find((t) => t.currency.toUpperCase() !== currency);
   if (foreign) {
@@ -68,19 +75,23 @@ export async function basicChecks(
     );
   }
   const negative = negativeQuantity(s);
-  if (negative) return fail("NEGATIVE_QUANTITY", `${names.periods}[${negative.period}]: ${negative.what} is negative`, negative);
+  if (negative)
+    return fail("NEGATIVE_QUANTITY", `${names.periods}[${negative.period}]: ${negative.what} is negative`, negative);
 
   const units = unitProblem(s);
   if (units) return fail("UNIT_INCONSISTENT", units.message, units.data);
 
-  ctx.trace(`parsed as ${input.format}: ${s.chargingPeriods.length} charging period(s), ${sessionEnergy(s).toString()} kWh`, {
-    start: s.start.toISOString(),
-    end: s.end.toISOString(),
-    currency,
-    cpo: parsed.cpo,
-    tokenUid: parsed.token.uid,
-    location: parsed.location,
-  });
+  ctx.trace(
+    `parsed as ${input.format}: ${s.chargingPeriods.length} charging period(s), ${sessionEnergy(s).toString()} kWh`,
+    {
+      start: s.start.toISOString(),
+      end: s.end.toISOString(),
+      currency,
+      cpo: parsed.cpo,
+      tokenUid: parsed.token.uid,
+      location: parsed.location,
+    },
+  );
   return pass(parsed);
 }
 

@@ -31,7 +31,11 @@ export async function calculations(
   const currency = admin.currency.toUpperCase();
   const start = parsed.session.start;
   const chargePointCountry = lookups.location.country;
-  const adminParty: VatParty = { country: admin.country, business: true, ...(admin.vatId ? { vatId: admin.vatId } : {}) };
+  const adminParty: VatParty = {
+    country: admin.country,
+    business: true,
+    ...(admin.vatId ? { vatId: admin.vatId } : {}),
+  };
   const cpoParty: VatParty = {
     country: lookups.cpo.country,
     business: true,
@@ -66,7 +70,9 @@ export async function calculations(
       {
         margin: marginText,
         currency,
-        ...(rates.sales.ruleset ? { rulesetId: rates.sales.ruleset.rulesetId, ruleId: rates.sales.matchedRuleIds?.[0] ?? null } : {}),
+        ...(rates.sales.ruleset
+          ? { rulesetId: rates.sales.ruleset.rulesetId, ruleId: rates.sales.matchedRuleIds?.[0] ?? null }
+          : {}),
       },
     );
   }
@@ -108,10 +114,13 @@ function treatment(
     customer,
     explanation: t.explanation,
   };
-  ctx.trace(`${side} VAT: ${t.ratePercent}%${t.reverseCharge ? " (reverse charge)" : ""}, place of supply ${t.placeOfSupply}`, {
-    explanation: t.explanation,
-    rate: t.rate,
-  });
+  ctx.trace(
+    `${side} VAT: ${t.ratePercent}%${t.reverseCharge ? " (reverse charge)" : ""}, place of supply ${t.placeOfSupply}`,
+    {
+      explanation: t.explanation,
+      rate: t.rate,
+    },
+  );
   return pass(used);
 }
 
@@ -125,7 +134,14 @@ async function side(
   let excl = roundMoney(determined.exclVat, determined.currency);
   let fxUsed: SidePrice["fx"];
   if (determined.currency !== currency) {
-    const converted = await convert(ctx, excl, determined.currency, currency, date, `${determined.side} into the administration's currency`);
+    const converted = await convert(
+      ctx,
+      excl,
+      determined.currency,
+      currency,
+      date,
+      `${determined.side} into the administration's currency`,
+    );
     if (!converted.ok) return converted;
     fxUsed = converted.value.rate;
     excl = converted.value.amount;

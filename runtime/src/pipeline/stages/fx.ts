@@ -19,21 +19,28 @@ export async function convert(
     const result = await ctx.fx.convert(amount.toString(), from, to, date);
     const rate: FxUsed = { ...result.rate, date: date.toISOString(), purpose };
     ctx.fxUsed(rate);
-    ctx.trace(`${purpose}: ${amount.toString()} ${from} × ${result.rate.rate} = ${result.amount} ${to} (${result.rate.source})`, {
-      from,
-      to,
-      rate: result.rate.rate,
-      publishedOn: result.rate.publishedOn,
-      derivation: result.rate.derivation,
-    });
+    ctx.trace(
+      `${purpose}: ${amount.toString()} ${from} × ${result.rate.rate} = ${result.amount} ${to} (${result.rate.source})`,
+      {
+        from,
+        to,
+        rate: result.rate.rate,
+        publishedOn: result.rate.publishedOn,
+        derivation: result.rate.derivation,
+      },
+    );
     return pass({ amount: new Dec(result.amount), rate });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    return fail("FX_UNAVAILABLE", `no ${from}→${to} rate for ${date.toISOString().slice(0, 10)}: ${(error as Error).message}`, {
-      from,
-      to,
-      date: date.toISOString(),
-      ...(typeof code === "string" ? { fxError: code } : {}),
-    });
+    return fail(
+      "FX_UNAVAILABLE",
+      `no ${from}→${to} rate for ${date.toISOString().slice(0, 10)}: ${(error as Error).message}`,
+      {
+        from,
+        to,
+        date: date.toISOString(),
+        ...(typeof code === "string" ? { fxError: code } : {}),
+      },
+    );
   }
 }

@@ -8,7 +8,8 @@ import type { ResolvedRuleset, VersionStamp } from "../ports.ts";
 import { fail, type LookupResult, pass, type StageContext, type StageOutcome } from "../types.ts";
 import type { MasterDataRef, RulesetRef } from "../vocabulary.ts";
 
-const iso = (v: Date | string | null): string | null => (v === null ? null : typeof v === "string" ? v : v.toISOString());
+const iso = (v: Date | string | null): string | null =>
+  v === null ? null : typeof v === "string" ? v : v.toISOString();
 
 export function stampOf(v: VersionStamp): MasterDataRef {
   return {
@@ -75,13 +76,18 @@ async function run(parsed: ParsedSession, ctx: StageContext): Promise<StageOutco
     });
   }
   refs.push(stampOf(contract));
+  for (const related of contract.related ?? []) refs.push(stampOf(related));
 
   const customer = await guarded("customer", () => md.customer(contract.customerId, at));
   if (!customer) {
-    return fail("CUSTOMER_UNKNOWN", `customer ${contract.customerId} of contract ${contract.id} is not known at ${atText}`, {
-      contractId: contract.id,
-      customerId: contract.customerId,
-    });
+    return fail(
+      "CUSTOMER_UNKNOWN",
+      `customer ${contract.customerId} of contract ${contract.id} is not known at ${atText}`,
+      {
+        contractId: contract.id,
+        customerId: contract.customerId,
+      },
+    );
   }
   refs.push(stampOf(customer));
 
@@ -162,7 +168,10 @@ async function run(parsed: ParsedSession, ctx: StageContext): Promise<StageOutco
     salesVersion = useSales.version;
   }
   if (!salesRulesetId) {
-    return fail("RULESET_MISSING", `contract ${contract.id} names no sales ruleset`, { side: "sales", contractId: contract.id });
+    return fail("RULESET_MISSING", `contract ${contract.id} names no sales ruleset`, {
+      side: "sales",
+      contractId: contract.id,
+    });
   }
   const sales = await resolve("sales", salesRulesetId, salesVersion);
   if (!("content" in sales)) return sales;

@@ -2,9 +2,9 @@
 // engine, or the CPO's own OCPI tariffs through the pricer, or — by instruction — the CPO's reported total as is.
 // Sales side (what our customer pays): the contract's sales ruleset, which sees the purchase cost (in its own
 // currency, converted at the ECB rate of the session date when the currencies differ) for markups.
-import { type Cost, Dec, minorUnits, type Tariff } from "@voltrate/sdk";
+import { Dec, minorUnits, type Tariff } from "@voltrate/sdk";
 import type { EvaluationInput, PriceLine, RulesetEvaluation } from "@voltrate/sdk/rules";
-import { PricingError, priceSession } from "../../pricing/index.ts";
+import { type Cost, PricingError, priceSession } from "../../pricing/index.ts";
 import { RulesetCompileError } from "../../rules/engine/index.ts";
 import { moneyString, roundMoney } from "../money.ts";
 import type { ParsedSession } from "../parse-input.ts";
@@ -46,7 +46,14 @@ export async function rateDetermination(
   const salesCurrency = salesRuleset.content.currency.toUpperCase();
   let purchaseCost = p.exclVat;
   if (p.currency !== salesCurrency) {
-    const converted = await convert(ctx, p.exclVat, p.currency, salesCurrency, parsed.session.start, "purchase cost into the sales ruleset's currency");
+    const converted = await convert(
+      ctx,
+      p.exclVat,
+      p.currency,
+      salesCurrency,
+      parsed.session.start,
+      "purchase cost into the sales ruleset's currency",
+    );
     if (!converted.ok) return converted;
     purchaseCost = converted.value.amount;
   }
@@ -58,12 +65,15 @@ export async function rateDetermination(
   const sales = await evaluate("sales", salesRuleset, refOf(lookups, "sales"), input, ctx);
   if (!sales.ok) return sales;
   const s = sales.value;
-  ctx.trace(`sales: ${s.exclVat.toFixed(minorUnits(s.currency))} ${s.currency} excl. VAT (${s.ruleset?.rulesetId}@${s.ruleset?.version})`, {
-    matchedRuleIds: s.matchedRuleIds,
-    purchaseCostSeen: input.purchaseCost,
-    lines: s.lines,
-    explanation: s.explanation,
-  });
+  ctx.trace(
+    `sales: ${s.exclVat.toFixed(minorUnits(s.currency))} ${s.currency} excl. VAT (${s.ruleset?.rulesetId}@${s.ruleset?.version})`,
+    {
+      matchedRuleIds: s.matchedRuleIds,
+      purchaseCostSeen: input.purchaseCost,
+      lines: s.lines,
+      explanation: s.explanation,
+    },
+  );
   return pass({ purchase: p, sales: s });
 }
 
@@ -92,10 +102,22 @@ async function purchaseSide(
       description: `Total charged by ${parsed.cpo} (CDR total_cost), accepted`,
       amountExclVat: amount,
     };
-    return pass({ side: "purchase", source: "cpo-reported", currency: cost.currency, lines: [line], exclVat: new Dec(amount) });
+    return pass({
+      side: "purchase",
+      source: "cpo-reported",
+      currency: cost.currency,
+      lines: [line],
+      exclVat: new Dec(amount),
+    });
   }
   if (lookups.purchaseRuleset) {
-    return evaluate("purchase", lookups.purchaseRuleset, refOf(lookups, "purchase"), { session: parsed.session, facts: lookups.facts }, ctx);
+    return evaluate(
+      "purchase",
+      lookups.purchaseRuleset,
+      refOf(lookups, "purchase"),
+      { session: parsed.session, facts: lookups.facts },
+      ctx,
+    );
   }
   if (parsed.tariffs.length === 0) {
     return fail(
@@ -124,7 +146,9 @@ function priceWithCpoTariffs(
     });
   }
   const cur = result.currency.toUpperCase() || currency;
-  const vats = new Set(tariffs.flatMap((t) => t.elements.flatMap((e) => e.components.map((c) => c.vatPercent?.toString()))));
+  const vats = new Set(
+    tariffs.flatMap((t) => t.elements.flatMap((e) => e.components.map((c) => c.vatPercent?.toString()))),
+  );
   const commonVat = vats.size === 1 ? [...vats][0] : undefined;
   const a = result.amounts;
   const t = result.totals;
@@ -144,21 +168,39 @@ function priceWithCpoTariffs(
   };
   const ids = result.tariffIds.join(", ");
   add("START_FEE", `Start fee (tariff ${ids})`, a.fixed, "1", "session");
-  add("ENERGY", `Energy: ${new Dec(t.total_energy).toString()} kWh (tariff ${ids})`, a.energy, new Dec(t.total_energy).toString(), "kWh");
+  add(
+    "ENERGY",
+    `Energy: ${new Dec(t.total_energy).toString()} kWh (tariff ${ids})`,
+    a.energy,
+    new Dec(t.total_energy).toString(),
+    "kWh",
+  );
   add("TIME", `Charging time (tariff ${ids})`, a.time);
-  add("PARKING", `Parking time: ${new Dec(t.total_parking_time).toString()} h (tariff ${ids})`, a.parking, new Dec(t.total_parking_time).toString(), "h");
+  add(
+    "PARKING",
+    `Parking time: ${new Dec(t.total_parking_time).toString()} h (tariff ${ids})`,
+    a.parking,
+    new Dec(t.total_parking_time).toString(),
+    "h",
+  );
   add("RESERVATION", `Reservation (tariff ${ids})`, a.reservation);
   add("PRICE_LIMIT", `Minimum/maximum price of the tariff (${ids})`, a.priceLimits);
   const total = roundMoney(a.total.exclVat, cur);
   const diff = total.minus(sumLines(lines));
-  if (!diff.isZero()) add("ROUNDING", `Rounding to the tariff total ${total.toFixed(minorUnits(cur))} ${cur}`, { exclVat: diff });
+  if (!diff.isZero())
+    add("ROUNDING", `Rounding to the tariff total ${total.toFixed(minorUnits(cur))} ${cur}`, { exclVat: diff });
   return pass({
     side: "purchase",
     source: "cpo-tariffs",
     currency: cur,
     lines,
     exclVat: total,
-    explanation: { tariffIds: result.tariffIds, profile: result.profile, totals: result.totals, warnings: result.warnings },
+    explanation: {
+      tariffIds: result.tariffIds,
+      profile: result.profile,
+      totals: result.totals,
+      warnings: result.warnings,
+    },
   });
 }
 

@@ -1,9 +1,11 @@
 // Workspaces built through Blockly's own API in Node (headless, blockly/core), saved with its serializer, compiled
 // into the rule model.
+import { fileURLToPath } from "node:url";
 import { registerVoltrateBlocks, rulesToWorkspace } from "@voltrate/sdk/blockly";
 import type { Rule } from "@voltrate/sdk/rules";
 import Blockly from "blockly/core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadRulesetDir } from "../files/index.ts";
 import { type BlocklyIssue, compileWorkspace } from "./compile.ts";
 
 type Block = Blockly.Block;
@@ -206,6 +208,19 @@ describe("compileWorkspace", () => {
     ws.dispose();
   });
 
+  it("round-trips the rules of rulesets/msp-nl-retail (files → blocks → Blockly → rules)", async () => {
+    const { ruleset } = await loadRulesetDir(
+      fileURLToPath(new URL("../../../../rulesets/msp-nl-retail", import.meta.url)),
+    );
+    const built = rulesToWorkspace(ruleset.rules, ruleset.currency);
+    if (!built.ok) throw new Error(JSON.stringify(built.problems));
+    const ws = new Blockly.Workspace();
+    Blockly.serialization.workspaces.load(built.workspace, ws);
+    const result = compileWorkspace(save(ws), { currency: ruleset.currency });
+    expect(result).toEqual({ ok: true, rules: ruleset.rules });
+    ws.dispose();
+  });
+
   describe("refuses an invalid workspace, pointing at the offending block", () => {
     it("missing input", () => {
       const { ws, blocks } = nightRateWorkspace();
@@ -321,6 +336,12 @@ describe("compileWorkspace", () => {
       ws.dispose();
       expect(errorsOf({ blocks: "nope" })[0]?.text).toBe(
         "`blocks` must be { languageVersion, blocks: [...] } as Blockly saves it",
+      );
+      let deep: Record<string, unknown> = { type: "vr_always", id: "leaf" };
+      for (let i = 0; i < 1000; i++)
+        deep = { type: "vr_logic_not", id: `n${i}`, inputs: { CONDITION: { block: deep } } };
+      expect(errorsOf({ blocks: { languageVersion: 0, blocks: [deep] } })[0]?.text).toBe(
+        "the workspace nests blocks too deeply (more than 400 levels)",
       );
       expect(errorsOf({ blocks: { languageVersion: 0, blocks: [] } })[0]?.text).toBe(
         "the workspace has no “rules” block",

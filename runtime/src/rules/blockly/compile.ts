@@ -15,9 +15,11 @@ import {
   type ComparisonOp,
   type Condition,
   type ConditionValue,
+  CUSTOM_KEY_PATTERN,
   DATE_PATTERN,
   DECIMAL_PATTERN,
   formatModelPath,
+  ID_PATTERN,
   type JsonValue,
   LINE_CODE_PATTERN,
   type MarkupOutcome,
@@ -348,7 +350,7 @@ class Compiler {
       this.fail(b, "the rule has no name", { field: "NAME" });
       ok = false;
     }
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/.test(id)) {
+    if (!ID_PATTERN.test(id)) {
       this.fail(b, `"${id}" is not a rule id: letters, digits, _ - . (at most 100)`, { field: "ID" });
       ok = false;
     }
@@ -509,7 +511,7 @@ class Compiler {
   property(b: Serialized): PropertyName {
     if (b.type === "vr_prop_custom") {
       const key = this.text(b, "KEY");
-      if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(key)) {
+      if (!CUSTOM_KEY_PATTERN.test(key)) {
         this.fail(b, `"${key}" is not a custom property key: letters, digits, _ - . (at most 64)`, { field: "KEY" });
         throw new Abort();
       }
@@ -683,6 +685,14 @@ class Compiler {
     }
     if (broken || elements.length !== count) throw new Abort();
     const tariff: TariffJson = { elements };
+    const tariffId = this.text(b, "TARIFF_ID");
+    if (tariffId !== "") {
+      if (tariffId.length > 36) {
+        this.fail(b, `the tariff id has ${tariffId.length} characters; at most 36 (OCPI)`, { field: "TARIFF_ID" });
+        throw new Abort();
+      }
+      tariff.id = tariffId;
+    }
     const min = this.money(b, "MIN_PRICE", "the minimum price");
     const max = this.money(b, "MAX_PRICE", "the maximum price");
     if (min !== undefined) tariff.minPrice = { exclVat: min };
@@ -915,6 +925,25 @@ class Compiler {
   }
 }
 
+/** Limits that keep a hostile workspace from exhausting the stack or the CPU. */
+const MAX_DEPTH = 400;
+const MAX_NODES = 200_000;
+
+/** Whether a JSON value nests deeper than MAX_DEPTH or has more than MAX_NODES values (walked without recursion). */
+function tooLarge(json: unknown): string | undefined {
+  const stack: [unknown, number][] = [[json, 0]];
+  let nodes = 0;
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (++nodes > MAX_NODES) return `the workspace is too large (more than ${MAX_NODES} values)`;
+    if (depth > MAX_DEPTH) return `the workspace nests blocks too deeply (more than ${MAX_DEPTH} levels)`;
+    if (typeof value === "object" && value !== null) {
+      for (const child of Object.values(value)) stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
 /** The root and stray blocks of a workspace's top level. */
 function topLevel(json: unknown, compiler: Compiler): unknown[] | undefined {
   if (!isObject(json)) {
@@ -936,6 +965,11 @@ function topLevel(json: unknown, compiler: Compiler): unknown[] | undefined {
  */
 export function compileWorkspace(workspace: unknown, options: CompileOptions = {}): BlocklyCompileResult {
   const compiler = new Compiler(options);
+  const size = tooLarge(workspace);
+  if (size !== undefined) {
+    compiler.fail(undefined, size);
+    return { ok: false, errors: compiler.errors };
+  }
   const top = topLevel(workspace, compiler);
   if (top === undefined) return { ok: false, errors: compiler.errors };
   const roots: Serialized[] = [];

@@ -39,6 +39,15 @@ interface Job {
   reject: (error: Error) => void;
 }
 
+/** One call into an isolate: evaluations of one script. */
+interface Batch {
+  worker: IsolateWorker;
+  hash: string;
+  jobs: Job[];
+  /** Settled (by the call's result or by the isolate's catastrophic error); later news is ignored. */
+  done: boolean;
+}
+
 /** Runs lost to broken isolates before the evaluation fails with SCRIPT_SANDBOX_FAILED. */
 const MAX_RETRIES = 2;
 
@@ -53,6 +62,8 @@ export class IsolatePool {
   readonly #queues = new Map<string, Job[]>();
   /** Scripts whose batch failed as a whole: they run one evaluation per call. */
   readonly #alone = new Set<string>();
+  /** Calls in flight per isolate id, oldest first: the oldest is the one running. */
+  readonly #calls = new Map<number, Batch[]>();
   #queued = 0;
   #running = 0;
   #nextId = 1;
@@ -105,7 +116,7 @@ export class IsolatePool {
       insideLimits: this.#options.insideLimits,
       onCatastrophicError: (message) => {
         this.#options.onEvent({ type: "catastrophic-error", isolate: id, message });
-        setImmediate(() => this.#replace(id, `catastrophic error: ${message}`));
+        setImmediate(() => this.#abandon(id, message));
       },
     });
   }
@@ -154,34 +165,61 @@ export class IsolatePool {
     return best;
   }
 
-  #execute(worker: IsolateWorker, hash: string, batch: Job[]): void {
+  #execute(worker: IsolateWorker, hash: string, jobs: Job[]): void {
+    const batch: Batch = { worker, hash, jobs, done: false };
+    const calls = this.#calls.get(worker.id);
+    if (calls === undefined) this.#calls.set(worker.id, [batch]);
+    else calls.push(batch);
     worker.inFlight++;
-    this.#running += batch.length;
-    const compiled = (batch[0] as Job).compiled;
+    this.#running += jobs.length;
+    const compiled = (jobs[0] as Job).compiled;
     worker
       .run(
         compiled,
-        batch.map((job) => job.inputJson),
+        jobs.map((job) => job.inputJson),
       )
       .then(
         (text) => {
-          this.#finish(worker, batch);
-          this.#deliver(batch, text);
+          if (this.#finish(batch)) this.#deliver(jobs, text);
         },
         (error: unknown) => {
-          this.#finish(worker, batch);
+          if (!this.#finish(batch)) return;
           const kind: WorkerFailureKind = (error as { kind?: WorkerFailureKind }).kind ?? "broken";
           const message = error instanceof Error ? error.message : String(error);
           if (!worker.alive) this.#replace(worker.id, `${kind}: ${message}`);
-          this.#recover(hash, batch, kind, message);
+          this.#recover(hash, jobs, kind, message);
         },
       )
       .finally(() => this.#dispatch());
   }
 
-  #finish(worker: IsolateWorker, batch: Job[]): void {
-    worker.inFlight--;
-    this.#running -= batch.length;
+  /** Marks the call finished; false when it was already settled otherwise (its isolate was abandoned). */
+  #finish(batch: Batch): boolean {
+    if (batch.done) return false;
+    batch.done = true;
+    batch.worker.inFlight--;
+    this.#running -= batch.jobs.length;
+    const calls = this.#calls.get(batch.worker.id);
+    if (calls !== undefined) {
+      const index = calls.indexOf(batch);
+      if (index >= 0) calls.splice(index, 1);
+      if (calls.length === 0) this.#calls.delete(batch.worker.id);
+    }
+    return true;
+  }
+
+  /**
+   * The isolate did not stop when told to (isolated-vm's "catastrophic error"): its thread is lost and its calls
+   * will never answer. The running call (the oldest) is the culprit; the calls queued behind it are retried.
+   */
+  #abandon(id: number, message: string): void {
+    const calls = [...(this.#calls.get(id) ?? [])];
+    this.#replace(id, `catastrophic error: ${message}`);
+    calls.forEach((batch, i) => {
+      if (!this.#finish(batch)) return;
+      this.#recover(batch.hash, batch.jobs, i === 0 ? "stuck" : "disposed", message);
+    });
+    this.#dispatch();
   }
 
   #deliver(batch: Job[], text: string): void {
@@ -211,7 +249,7 @@ export class IsolatePool {
       for (const job of batch) job.reject(new PoolDisposedError("the script sandbox was disposed"));
       return;
     }
-    if ((kind === "timeout" || kind === "memory") && batch.length > 1) {
+    if ((kind === "timeout" || kind === "memory" || kind === "stuck") && batch.length > 1) {
       // Which evaluation was it? Run them one by one to find out; keep this script out of batches from now on.
       this.#alone.add(hash);
       for (const job of batch) job.alone = true;

@@ -110,6 +110,11 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
           return failure("SCRIPT_TIMEOUT", `the script ran longer than ${timeoutMs} ms (an endless loop?)`);
         case "memory":
           return failure("SCRIPT_MEMORY", `the script used more than the ${memoryLimitMb} MB memory limit`);
+        case "stuck":
+          return failure(
+            "SCRIPT_TIMEOUT",
+            `the script ran longer than ${timeoutMs} ms and could not be stopped; its isolate was abandoned`,
+          );
         case "load":
           return failure("SCRIPT_LOAD_FAILED", result.message);
         case "broken":
@@ -128,7 +133,11 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
     if (envelope.dropped > 0) logs.push(`… ${envelope.dropped} more log entries dropped`);
     if (!envelope.ok) {
       const code = KIND_CODES[envelope.kind] ?? "SCRIPT_SANDBOX_FAILED";
-      return failure(code, String(envelope.message).slice(0, MAX_MESSAGE_CHARS), logs);
+      const message = String(envelope.message).slice(0, MAX_MESSAGE_CHARS);
+      if (code === "SCRIPT_MEMORY") {
+        return failure(code, `the script used more than the ${memoryLimitMb} MB memory limit (${message})`, logs);
+      }
+      return failure(code, message, logs);
     }
     const validation = validateResult(envelope.result, schema, limits);
     if (validation.ok) return { ok: true, result: validation.result, logs };

@@ -15,41 +15,51 @@ const MAX_UNIT_CHARS = 32;
 function decimalString(what: string) {
   return z
     .string({ error: `${what} must be a decimal string, like "1.50"` })
-    .max(82, { error: `${what} has too many digits` })
+    .max(82, { error: `${what} has too many digits`, abort: true })
     .regex(PLAIN_DECIMAL, { error: `${what} must be a decimal string in plain notation, like "1.50"` });
 }
 
+/** A bound check that leaves strings that are not decimals to the format check (one issue per problem). */
 function within(min: Dec, max: Dec) {
   return (value: string) => {
+    if (!PLAIN_DECIMAL.test(value)) return true;
     const d = new Dec(value);
     return d.gte(min) && d.lte(max);
   };
 }
 
+/** `message` for a value of the wrong type; zod's own message for anything else (e.g. an unknown key). */
+function typeError(message: string) {
+  return (issue: { code?: string }) => (issue.code === "invalid_type" ? message : undefined);
+}
+
 /** The schema of a valid result under `limits`. */
 export function resultSchema(limits: ScriptOutputLimits): z.ZodType<ScriptResult> {
   const maxAmount = new Dec(limits.maxAbsAmount);
-  const line = z.strictObject({
-    code: z
-      .string({ error: "code must be a string" })
-      .regex(LINE_CODE, { error: "code must be 1–64 letters, digits or _ . : / - (starting with a letter or digit)" }),
-    description: z
-      .string({ error: "description must be a string" })
-      .min(1, { error: "description must not be empty" })
-      .max(MAX_DESCRIPTION_CHARS, { error: `description is longer than ${MAX_DESCRIPTION_CHARS} characters` }),
-    amount: decimalString("amount").refine(within(maxAmount.neg(), maxAmount), {
-      error: `amount must be between -${limits.maxAbsAmount} and ${limits.maxAbsAmount}`,
-    }),
-    quantity: decimalString("quantity").optional(),
-    unit: z
-      .string({ error: "unit must be a string" })
-      .min(1, { error: "unit must not be empty" })
-      .max(MAX_UNIT_CHARS, { error: `unit is longer than ${MAX_UNIT_CHARS} characters` })
-      .optional(),
-    vatPercent: decimalString("vatPercent")
-      .refine(within(new Dec(0), new Dec(100)), { error: "vatPercent must be between 0 and 100" })
-      .optional(),
-  });
+  const line = z.strictObject(
+    {
+      code: z.string({ error: "code must be a string" }).regex(LINE_CODE, {
+        error: "code must be 1–64 letters, digits or _ . : / - (starting with a letter or digit)",
+      }),
+      description: z
+        .string({ error: "description must be a string" })
+        .min(1, { error: "description must not be empty" })
+        .max(MAX_DESCRIPTION_CHARS, { error: `description is longer than ${MAX_DESCRIPTION_CHARS} characters` }),
+      amount: decimalString("amount").refine(within(maxAmount.neg(), maxAmount), {
+        error: `amount must be between -${limits.maxAbsAmount} and ${limits.maxAbsAmount}`,
+      }),
+      quantity: decimalString("quantity").optional(),
+      unit: z
+        .string({ error: "unit must be a string" })
+        .min(1, { error: "unit must not be empty" })
+        .max(MAX_UNIT_CHARS, { error: `unit is longer than ${MAX_UNIT_CHARS} characters` })
+        .optional(),
+      vatPercent: decimalString("vatPercent")
+        .refine(within(new Dec(0), new Dec(100)), { error: "vatPercent must be between 0 and 100" })
+        .optional(),
+    },
+    { error: typeError("a line must be an object { code, description, amount, … }") },
+  );
   return z.strictObject(
     {
       lines: z.array(line, { error: "lines must be an array of lines" }),
@@ -63,7 +73,7 @@ export function resultSchema(limits: ScriptOutputLimits): z.ZodType<ScriptResult
         .max(MAX_NOTES, { error: `at most ${MAX_NOTES} notes` })
         .optional(),
     },
-    { error: "the result must be an object { lines: [...], notes?: [...] }" },
+    { error: typeError("the result must be an object { lines: [...], notes?: [...] }") },
   ) as z.ZodType<ScriptResult>;
 }
 

@@ -3,6 +3,7 @@
 // hash) and kept while recently used. The host holds references INTO the isolate; the isolate holds nothing of the
 // host: no Reference, Callback or host object is ever passed in. Inputs go in as one JSON string (an array of
 // sessions); the results come back as one JSON string (an array of envelopes).
+import { setFlagsFromString } from "node:v8";
 import ivm from "isolated-vm";
 import type { CompiledScript } from "./compile.ts";
 import type { InsideLimits } from "./isolate/entry.ts";
@@ -18,6 +19,8 @@ export type WorkerFailureKind =
   | "disposed"
   /** The script could not be loaded into the isolate. */
   | "load"
+  /** The script ran past the time limit and the isolate could not stop it; the isolate is abandoned. */
+  | "stuck"
   /** Anything else: the isolate is considered broken and is replaced. */
   | "broken";
 
@@ -54,6 +57,21 @@ interface ScriptSlot {
 /** Time limit for loading a script into a fresh context (prelude, hardening, module compilation). */
 const LOAD_TIMEOUT_MS = 2_000;
 
+let v8Configured = false;
+
+/**
+ * isolated-vm stops a script by requesting a V8 interrupt. Loop code compiled by V8's concurrent on-stack replacement
+ * can run without ever servicing one (e.g. `for (;;) new Array(1000).fill(0)`): the script is never stopped, its heap
+ * grows past any limit, and isolated-vm eventually gives the isolate up ("Script failed to terminate"). With OSR code
+ * compiled on the isolate's own thread, every such loop we know of stops on time. The flag is process-wide; its cost
+ * (OSR compilation no longer in the background) is negligible.
+ */
+function configureV8(): void {
+  if (v8Configured) return;
+  v8Configured = true;
+  setFlagsFromString("--no-concurrent-osr");
+}
+
 /** The module factory the prelude's `install` expects: the compiled CommonJS body as a function. */
 export function wrapModule(code: string): string {
   return `(function (module, exports, require) {"use strict";\n${code}\n})`;
@@ -71,6 +89,7 @@ export class IsolateWorker {
   #broken = false;
 
   constructor(id: number, options: WorkerOptions) {
+    configureV8();
     this.id = id;
     this.#options = options;
     this.#limitsJson = JSON.stringify(options.insideLimits);

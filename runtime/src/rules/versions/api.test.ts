@@ -227,7 +227,7 @@ describe("the rule set lifecycle over HTTP", () => {
       role: "editor",
       json: { content: withNightPrice(sampleRuleset(), "0.28"), baseRevision: 1, comment: "night +3 ct" },
     });
-    const soon = new Date(Date.now() + 1000).toISOString();
+    const soon = new Date(Date.now() + 1500).toISOString();
     const v2 = await json(
       await h.request("/api/v1/rulesets/msp-test/publish", {
         method: "POST",

@@ -170,9 +170,9 @@ describe("publication", () => {
     await h.service.createRuleset(sampleRuleset(), ALICE);
     await h.service.publish("msp-test", { comment: "first" }, BOB);
     await h.service.saveDraft("msp-test", { content: withNightPrice(sampleRuleset(), "0.28") }, ALICE);
-    await h.service.publish("msp-test", { comment: "soon", effectiveFrom: inSeconds(0.5) }, BOB);
+    const v2 = await h.service.publish("msp-test", { comment: "soon", effectiveFrom: inSeconds(1.5) }, BOB);
     await h.scheduler.stop();
-    await new Promise((r) => setTimeout(r, 800));
+    await new Promise((r) => setTimeout(r, Date.parse(v2.effectiveFrom) - Date.now() + 300));
     // Valid time does not wait for the job: the version applies from its effective instant.
     expect((await h.service.getVersion("msp-test", 2)).status).toBe("active");
     expect((await h.service.getVersion("msp-test", 2)).activatedAt).toBeNull();
@@ -300,12 +300,14 @@ describe("publication", () => {
     expect(v2).toMatchObject({ version: 2, status: "active", retroactive: true });
 
     const session = new Date(Date.now() - 12 * 3_600_000);
-    // Re-explaining the bill: what was known when it was made.
-    expect((await h.service.resolveVersion("msp-test", session, billedAt))?.version).toBe(1);
+    // Re-explaining the bill: what was known when it was made — version 1, open-ended as far as was known then.
+    const asBilled = await h.service.resolveVersion("msp-test", session, billedAt);
+    expect(asBilled).toMatchObject({ version: 1, effectiveTo: null });
     // Re-pricing today: the correction applies.
     expect((await h.service.resolveVersion("msp-test", session))?.version).toBe(2);
-    // Before the correction's effective date, version 1 still applied.
-    expect((await h.service.resolveVersion("msp-test", new Date(Date.now() - 36 * 3_600_000)))?.version).toBe(1);
+    // Before the correction's effective date, version 1 still applied; as known now, until the correction.
+    const earlier = await h.service.resolveVersion("msp-test", new Date(Date.now() - 36 * 3_600_000));
+    expect(earlier).toMatchObject({ version: 1, effectiveTo: v2.effectiveFrom });
     const published = (await h.service.auditTrail("msp-test", { version: 2, action: "version.published" }))[0];
     expect(published?.summary).toMatch(/retroactively effective from/);
   });

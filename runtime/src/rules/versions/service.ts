@@ -837,15 +837,26 @@ export class RulesService {
   /**
    * The version in effect at `validAt` as recorded by `knownAt` (default now): only versions recorded by then and
    * not cancelled by then count, so a version published later with an earlier effective date does not change what
-   * was known before it was recorded. Null when no version applied.
+   * was known before it was recorded. Null when no version applied. Its `effectiveTo` is the end of its valid time
+   * as known at `knownAt`; `status` is its status now.
    */
   async resolveVersion(rulesetId: string, validAt: Date, knownAt?: Date): Promise<VersionDetail | null> {
+    const known = knownAt ?? this.now();
     const all = await this.versionRecords(rulesetId, false);
-    const found = resolveAsOf(all, validAt, knownAt ?? this.now());
+    const found = resolveAsOf(all, validAt, known);
     if (!found) return null;
-    return this.getVersion(rulesetId, found.version);
+    const record = await this.versions.findOne({ _id: found._id });
+    if (!record) return null;
+    // The valid-time window as known at `knownAt`: what a later publication changed is not part of that answer.
+    const line = timeline(all, known).find((e) => e.version.version === found.version);
+    return {
+      ...this.summaryOfVersion(record, all, this.now(), line),
+      content: record.content,
+      ...(record.blockly !== undefined ? { blockly: record.blockly } : {}),
+    };
   }
 
+  /** A version with its content; `effectiveTo` and `status` as known now. */
   async getVersion(rulesetId: string, version: number): Promise<VersionDetail> {
     const record = await this.versions.findOne({ rulesetId, version });
     if (!record) {

@@ -21,12 +21,14 @@ const globals = globalThis as unknown as Record<string, unknown>;
 function tameDate(): void {
   const OriginalDate = Date;
   // A function (not a class): `Date(...)` must be callable without `new` like the original.
-  const SafeDate = function Date(this: unknown, ...args: unknown[]): unknown {
+  const SafeDate = function (this: unknown, ...args: unknown[]): unknown {
     if (new.target === undefined) unavailable("Date() (the current time)");
     if (args.length === 0) unavailable("new Date() without arguments (the current time)");
     return Reflect.construct(OriginalDate, args, new.target);
   } as unknown as DateConstructor;
   Object.defineProperties(SafeDate, {
+    name: { value: "Date", writable: false, enumerable: false, configurable: true },
+    length: { value: 7, writable: false, enumerable: false, configurable: true },
     prototype: { value: OriginalDate.prototype, writable: false, enumerable: false, configurable: false },
     now: { value: () => unavailable("Date.now()"), writable: false, enumerable: false, configurable: false },
     parse: { value: OriginalDate.parse, writable: false, enumerable: false, configurable: false },

@@ -1,0 +1,227 @@
+// Where sessions are kept. `sessions`: one document per (source party, session id) — the unique key that makes
+// ingestion idempotent — pointing at its current revision, with a lock while a revision is being made.
+// `session_revisions`: every processing of a session, immutable (insert only; unique per session and number).
+import { createHash, randomUUID } from "node:crypto";
+import { type Collection, DuplicateKeyError, type Filter, type Store } from "@voltrate/sdk";
+import type { DuplicateFinder } from "./types.ts";
+import type {
+  DropOutInfo,
+  InputFormat,
+  PricedSession,
+  SessionRevision,
+  SessionStatus,
+  SessionSummary,
+} from "./vocabulary.ts";
+
+export const SESSIONS_COLLECTION = "sessions";
+export const REVISIONS_COLLECTION = "session_revisions";
+
+/** A lock older than this is taken over (its holder died or hung). */
+export const LOCK_STALE_MS = 60_000;
+
+export type SessionDoc = {
+  _id: string;
+  /** "<source party>|<session id>": unique. */
+  key: string;
+  sourceParty: string;
+  sessionId: string;
+  format: InputFormat;
+  status: SessionStatus;
+  currentRevision: number;
+  currentRevisionId: string | null;
+  /** Hash of the input of the current revision (or of the one being made, while it is the first). */
+  inputHash: string;
+  lock: string | null;
+  lockedAt: Date | null;
+  receivedAt: Date;
+  updatedAt: Date;
+  cpo: string | null;
+  cpoSessionId: string | null;
+  fingerprint: string | null;
+  start: Date | null;
+  administrationId: string | null;
+  dropOut: (Omit<DropOutInfo, "data"> & { amountMinor?: number }) | null;
+  totals: PricedSession["totals"] | null;
+};
+
+export type RevisionDoc = Omit<SessionRevision, "id"> & { _id: string };
+
+/** The id of a session: derived from its key, so every process agrees on it. */
+export function sessionIdOf(key: string): string {
+  return `ses_${createHash("sha256").update(key).digest("base64url").slice(0, 22)}`;
+}
+
+export const revisionIdOf = (sessionId: string, revision: number): string => `${sessionId}.r${revision}`;
+
+const DUPLICATE_CODES = ["DUPLICATE_SESSION_ID", "DUPLICATE_FINGERPRINT"];
+
+export function summaryOf(doc: SessionDoc): SessionSummary {
+  const out: SessionSummary = {
+    id: doc._id,
+    sourceParty: doc.sourceParty,
+    sessionId: doc.sessionId,
+    format: doc.format,
+    status: doc.status,
+    currentRevision: doc.currentRevision,
+    receivedAt: doc.receivedAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
+  if (doc.cpo) out.cpo = doc.cpo;
+  if (doc.administrationId) out.administrationId = doc.administrationId;
+  if (doc.start) out.start = doc.start.toISOString();
+  if (doc.dropOut) {
+    out.dropOut = {
+      stage: doc.dropOut.stage,
+      code: doc.dropOut.code,
+      message: doc.dropOut.message,
+      caseId: doc.dropOut.caseId,
+    };
+  }
+  if (doc.totals) out.totals = doc.totals;
+  return out;
+}
+
+export function revisionOf(doc: RevisionDoc): SessionRevision {
+  const { _id, ...rest } = doc;
+  return { id: _id, ...rest };
+}
+
+export interface SessionQuery {
+  status?: SessionStatus;
+  /** The source party or the CPO ("NL*ABC"). */
+  party?: string;
+  administrationId?: string;
+  caseId?: string;
+  /** Session start from (inclusive) / to (exclusive). */
+  from?: Date;
+  to?: Date;
+  limit?: number;
+  offset?: number;
+}
+
+export class SessionRecords implements DuplicateFinder {
+  readonly sessions: Collection<SessionDoc>;
+  readonly revisions: Collection<RevisionDoc>;
+
+  constructor(store: Store) {
+    this.sessions = store.collection<SessionDoc>(SESSIONS_COLLECTION);
+    this.revisions = store.collection<RevisionDoc>(REVISIONS_COLLECTION);
+  }
+
+  async init(): Promise<void> {
+    await this.sessions.createIndex({ key: { key: 1 }, unique: true, name: "key_unique" });
+    await this.sessions.createIndex({ key: { cpo: 1, cpoSessionId: 1 }, name: "cpo_session" });
+    await this.sessions.createIndex({ key: { fingerprint: 1 }, name: "fingerprint" });
+    await this.sessions.createIndex({ key: { "dropOut.caseId": 1 }, name: "dropout_case" });
+    await this.sessions.createIndex({ key: { status: 1 }, name: "status" });
+    await this.revisions.createIndex({ key: { sessionId: 1, revision: 1 }, unique: true, name: "session_revision" });
+  }
+
+  newLockToken(): string {
+    return randomUUID();
+  }
+
+  head(id: string): Promise<SessionDoc | null> {
+    return this.sessions.findOne({ _id: id });
+  }
+
+  /** Inserts a new session, locked by `lock`; false when it exists already (another request was first). */
+  async insertLocked(doc: SessionDoc): Promise<boolean> {
+    try {
+      await this.sessions.insertOne(doc);
+      return true;
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) return false;
+      throw error;
+    }
+  }
+
+  /** Takes the lock if it is free (or stale) and still as seen in `seen`; the session after, or null. */
+  acquire(seen: SessionDoc, lock: string, now: Date): Promise<SessionDoc | null> {
+    const stale =
+      seen.lock !== null && seen.lockedAt !== null && now.getTime() - seen.lockedAt.getTime() > LOCK_STALE_MS;
+    if (seen.lock !== null && !stale) return Promise.resolve(null);
+    return this.sessions.findOneAndUpdate(
+      { _id: seen._id, lock: seen.lock, currentRevision: seen.currentRevision },
+      { $set: { lock, lockedAt: now } },
+      { returnDocument: "after" },
+    );
+  }
+
+  async release(id: string, lock: string): Promise<void> {
+    await this.sessions.updateOne({ _id: id, lock }, { $set: { lock: null, lockedAt: null } });
+  }
+
+  /** Records a revision (never overwrites: the unique index refuses a second one with the same number). */
+  async insertRevision(doc: RevisionDoc): Promise<void> {
+    await this.revisions.insertOne(doc);
+  }
+
+  /** Points the session at its new revision and releases the lock; false if the lock was lost. */
+  async finish(id: string, lock: string, set: Partial<SessionDoc>): Promise<boolean> {
+    const result = await this.sessions.updateOne({ _id: id, lock }, { $set: { ...set, lock: null, lockedAt: null } });
+    return result.matchedCount === 1;
+  }
+
+  async revision(id: string): Promise<SessionRevision | null> {
+    const doc = await this.revisions.findOne({ _id: id });
+    return doc ? revisionOf(doc) : null;
+  }
+
+  async revisionsOf(sessionId: string): Promise<SessionRevision[]> {
+    const docs = await this.revisions.find({ sessionId }, { sort: { revision: 1 } });
+    return docs.map(revisionOf);
+  }
+
+  filterOf(query: SessionQuery): Filter {
+    const filter: Filter = {};
+    if (query.status) filter.status = query.status;
+    if (query.party) {
+      const p = query.party.toUpperCase();
+      filter.$or = [{ sourceParty: p }, { cpo: p }];
+    }
+    if (query.administrationId) filter.administrationId = query.administrationId;
+    if (query.caseId) filter["dropOut.caseId"] = query.caseId;
+    if (query.from || query.to) {
+      filter.start = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
+    }
+    return filter;
+  }
+
+  async list(query: SessionQuery): Promise<{ items: SessionSummary[]; total: number }> {
+    const filter = this.filterOf(query);
+    const [docs, total] = await Promise.all([
+      this.sessions.find(filter, {
+        sort: { receivedAt: -1, _id: 1 },
+        skip: query.offset ?? 0,
+        limit: query.limit ?? 50,
+      }),
+      this.sessions.countDocuments(filter),
+    ]);
+    return { items: docs.map(summaryOf), total };
+  }
+
+  private earlier(recordId: string, receivedAt: Date): Filter {
+    return {
+      _id: { $ne: recordId },
+      status: { $ne: "rejected" },
+      "dropOut.code": { $nin: DUPLICATE_CODES },
+      $or: [{ receivedAt: { $lt: receivedAt } }, { receivedAt, _id: { $lt: recordId } }],
+    };
+  }
+
+  async byId(cpo: string, cpoSessionId: string, recordId: string, receivedAt: Date) {
+    const doc = await this.sessions.findOne({ cpo, cpoSessionId, ...this.earlier(recordId, receivedAt) });
+    return doc ? { id: doc._id, sessionId: doc.sessionId } : null;
+  }
+
+  async byFingerprint(fingerprint: string, start: Date, windowSeconds: number, recordId: string, receivedAt: Date) {
+    const w = windowSeconds * 1000;
+    const doc = await this.sessions.findOne({
+      fingerprint,
+      start: { $gte: new Date(start.getTime() - w), $lte: new Date(start.getTime() + w) },
+      ...this.earlier(recordId, receivedAt),
+    });
+    return doc ? { id: doc._id, sessionId: doc.sessionId, start: doc.start?.toISOString() ?? "" } : null;
+  }
+}

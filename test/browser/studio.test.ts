@@ -1,0 +1,277 @@
+// The studio in a real browser against a real runtime: sign in, the shell and every section, a rule set created and
+// edited with blocks (through Blockly's API, as a drag would), a script with a type error that Monaco marks inline
+// and that disappears once fixed, a simulation of the draft, sign out. Every screen is photographed into
+// test-output/screenshots/, and no request may leave 127.0.0.1.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ensureChromium,
+  ensureStudioBuilt,
+  launchChromium,
+  type StudioServer,
+  screenshotPath,
+  startStudioServer,
+} from "./setup.ts";
+
+let server: StudioServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const requests: string[] = [];
+const pageErrors: string[] = [];
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  ensureChromium();
+  ensureStudioBuilt();
+  server = await startStudioServer();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
+  context.on("request", (request) => requests.push(request.url()));
+  page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(message.text());
+  });
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const shoot = (name: string) => page.screenshot({ path: screenshotPath(name), fullPage: false });
+
+/** A script with a type error: `notAField` is not a property of the session in the script API. */
+const BROKEN_SCRIPT = `import { defineScript } from "voltrate:script";
+
+export default defineScript((session, h) => {
+  return { lines: [], notes: [session.notAField] };
+});
+`;
+
+const FIXED_SCRIPT = `import { defineScript } from "voltrate:script";
+
+export default defineScript((session, h) => {
+  return { lines: [], notes: [\`energy \${session.energyKwh} kWh\`] };
+});
+`;
+
+describe("studio in Chromium", { timeout: 120_000 }, () => {
+  it("asks to sign in, refuses a wrong password, and signs in", async () => {
+    await page.goto(`${server.url}/rulesets`);
+    await page.getByRole("heading", { name: "Sign in to Voltrate Studio" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/login");
+    expect(new URL(page.url()).searchParams.get("next")).toBe("/rulesets");
+    await shoot("01-login");
+
+    await page.getByLabel("User name").fill(server.username);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect
+      .poll(() => page.getByRole("alert").textContent())
+      .toContain("The user name or the password is not right.");
+    await shoot("02-login-failed");
+
+    // Keyboard only: the password field, type, Enter.
+    await page.getByLabel("Password").focus();
+    await page.keyboard.type(server.password);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Rulesets", level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/rulesets");
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === "voltrate_session");
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+  });
+
+  it("shows the shell: who is signed in, the sections, an empty rule set list", async () => {
+    await expect.poll(() => page.getByTestId("current-user").textContent()).toContain(server.username);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    const labels = (await nav.getByRole("link").allTextContents()).map((t) => t.replace(/soon$/, "").trim());
+    expect(labels).toEqual(["Rulesets", "Simulate", "Backtest", "Sessions", "Drop-outs", "Reports", "Master data"]);
+    expect(await nav.getByRole("link", { name: "Rulesets" }).getAttribute("aria-current")).toBe("page");
+    await page.getByRole("heading", { name: "No rule sets yet" }).waitFor();
+    await shoot("03-rulesets-empty");
+
+    // The first Tab reaches the skip link.
+    await page.locator("body").focus();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+  });
+
+  it("shows each section that is not built yet as coming soon", async () => {
+    const nav = page.getByRole("navigation", { name: "Main" });
+    for (const [label, file] of [
+      ["Backtest", "backtest"],
+      ["Sessions", "sessions"],
+      ["Drop-outs", "drop-outs"],
+      ["Reports", "reports"],
+      ["Master data", "master-data"],
+    ] as const) {
+      await nav.getByRole("link", { name: label }).click();
+      await page.getByRole("heading", { name: label, level: 1 }).waitFor();
+      await page.getByRole("heading", { name: "Coming soon" }).waitFor();
+      expect(await page.title()).toBe(`${label} · Voltrate Studio`);
+      await shoot(`04-${file}`);
+    }
+  });
+
+  it("creates a rule set and builds a rule with blocks", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rulesets" }).click();
+    await page.getByRole("button", { name: "Create the first rule set" }).click();
+    const dialog = page.getByRole("dialog", { name: "New rule set" });
+    await dialog.getByLabel("Name").fill("Retail prices 2026");
+    expect(await dialog.getByLabel("Id").inputValue()).toBe("retail-prices-2026");
+    await dialog.getByLabel("Administration").fill("voltrate-mobility-nl");
+    await shoot("05-new-ruleset");
+    await dialog.getByRole("button", { name: "Create rule set" }).click();
+
+    await page.getByRole("heading", { name: "Retail prices 2026", level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/rulesets/retail-prices-2026");
+    await page.locator(".blocklyToolbox").waitFor();
+    const categories = await page.locator(".blocklyToolboxCategoryLabel").allTextContents();
+    expect(categories).toEqual(expect.arrayContaining(["Rules", "Comparisons", "Outcomes", "Money"]));
+    await shoot("06-editor-blocks-empty");
+
+    // What a drag from the toolbox does: a rule with a condition and a rate, snapped into the rule list.
+    const ruleCount = await page.evaluate(() => {
+      const Blockly = (globalThis as unknown as { Blockly: typeof import("blockly/core") }).Blockly;
+      const workspace = Blockly.getMainWorkspace();
+      const rules = workspace.getBlocksByType("vr_rules", false)[0]!;
+      const rule = Blockly.serialization.blocks.append(
+        {
+          type: "vr_rule",
+          fields: { NAME: "Energy price", ID: "energy", ENABLED: true },
+          inputs: {
+            WHEN: { block: { type: "vr_always" } },
+            THEN: {
+              block: {
+                type: "vr_rate",
+                inputs: {
+                  ELEMENTS: {
+                    block: {
+                      type: "vr_tariff_element",
+                      inputs: {
+                        COMPONENTS: {
+                          block: {
+                            type: "vr_price_component",
+                            fields: { DIMENSION: "ENERGY", VAT: "21", STEP: "1" },
+                            inputs: { PRICE: { shadow: { type: "vr_money", fields: { AMOUNT: "0.35", CURRENCY: "EUR" } } } },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        workspace,
+      );
+      rules.getInput("RULES")!.connection!.connect(rule.previousConnection!);
+      return workspace.getBlocksByType("vr_rule", false).length;
+    });
+    expect(ruleCount).toBe(1);
+    await page.getByText("Unsaved changes").waitFor();
+
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await expect.poll(() => page.getByRole("status").allTextContents()).toContainEqual(
+      "Saved as draft r2. No problems: it can be published.",
+    );
+    await shoot("07-editor-blocks");
+
+    // The runtime compiled the blocks into the rule.
+    const draft = await page.evaluate(async () =>
+      (await fetch("/api/v1/rulesets/retail-prices-2026/draft")).json(),
+    );
+    expect(draft.content.rules).toMatchObject([
+      { id: "energy", name: "Energy price", enabled: true, condition: { op: "always" }, outcome: { type: "rate" } },
+    ]);
+  });
+
+  it("marks a type error in a script inline, and clears it when fixed", async () => {
+    await page.getByRole("tab", { name: /Scripts/ }).click();
+    await page.getByRole("heading", { name: "No scripts" }).waitFor();
+    await page.getByLabel("New script").fill("idle-fee");
+    await page.getByRole("button", { name: "Add script" }).click();
+    const editor = page.getByTestId("script-editor");
+    await editor.locator(".view-lines").waitFor();
+    // The template compiles against the script API.
+    await page.getByTestId("script-ok").waitFor({ timeout: 60_000 });
+
+    await editor.locator(".view-lines").click();
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.insertText(BROKEN_SCRIPT);
+    await editor.locator(".squiggly-error").first().waitFor({ timeout: 60_000 });
+    const problems = await page.getByTestId("script-problems").textContent();
+    expect(problems).toContain("Property 'notAField' does not exist on type 'ScriptSession");
+    const markers = await page.evaluate(() => {
+      const monaco = (globalThis as unknown as { monaco: typeof import("monaco-editor") }).monaco;
+      return monaco.editor.getModelMarkers({}).map((m) => `${m.startLineNumber}:${m.message}`);
+    });
+    expect(markers.some((m) => m.startsWith("4:Property 'notAField'"))).toBe(true);
+    await shoot("08-editor-script-error");
+
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.insertText(FIXED_SCRIPT);
+    await page.getByTestId("script-ok").waitFor({ timeout: 60_000 });
+    expect(await editor.locator(".squiggly-error").count()).toBe(0);
+    await shoot("09-editor-script-fixed");
+
+    await page.keyboard.press("ControlOrMeta+S");
+    await expect.poll(() => page.getByRole("status").allTextContents()).toContainEqual(
+      "Saved as draft r3. No problems: it can be published.",
+    );
+    const draft = await page.evaluate(async () =>
+      (await fetch("/api/v1/rulesets/retail-prices-2026/draft")).json(),
+    );
+    expect(draft.content.scripts["idle-fee"]).toBe(FIXED_SCRIPT);
+  });
+
+  it("lists the rule set and prices a session with its draft", async () => {
+    await page.getByRole("tab", { name: /Versions/ }).click();
+    await page.getByRole("heading", { name: "Not published yet" }).waitFor();
+    await shoot("10-editor-versions");
+
+    await page.getByRole("link", { name: "← All rule sets" }).click();
+    await page.getByRole("link", { name: "Retail prices 2026" }).waitFor();
+    await page.getByRole("heading", { name: "voltrate-mobility-nl" }).waitFor();
+    expect(await page.getByRole("row", { name: /Retail prices 2026/ }).textContent()).toContain("Draft r3");
+    await shoot("11-rulesets");
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Simulate" }).click();
+    await page.getByRole("heading", { name: "Simulate", level: 1 }).waitFor();
+    expect(await page.getByLabel("Rule set").inputValue()).toBe("retail-prices-2026");
+    await page.getByRole("button", { name: "Price this session" }).click();
+    const result = page.getByRole("region", { name: "Result" });
+    await result.getByText("Priced").waitFor();
+    // 20 kWh × 0.35 = 7.00 excl. VAT, 21 % VAT 1.47, 8.47 incl. VAT.
+    expect(await result.textContent()).toContain("8.47 EUR");
+    expect(await result.textContent()).toContain("7.00");
+    await shoot("12-simulate");
+  });
+
+  it("signs out", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in to Voltrate Studio" }).waitFor();
+    expect((await context.cookies()).find((c) => c.name === "voltrate_session")).toBeUndefined();
+    const me = await page.evaluate(async () => (await fetch("/api/v1/auth/me")).status);
+    expect(me).toBe(401);
+  });
+
+  it("loaded nothing from another host, without script errors or policy violations", () => {
+    const origin = new URL(server.url).origin;
+    expect(requests.length).toBeGreaterThan(10);
+    const foreign = requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url));
+    expect(foreign).toEqual([]);
+    expect(requests.some((url) => url.includes("/assets/blockly-media-"))).toBe(true);
+    expect(requests.some((url) => /\/assets\/ts\.worker-[\w-]+\.js$/.test(url))).toBe(true);
+    expect(pageErrors).toEqual([]);
+    // The only expected console errors are the answers the studio asked for: 401 before sign-in and after a
+    // wrong password.
+    expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+});

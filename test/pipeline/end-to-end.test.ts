@@ -1,0 +1,173 @@
+// From OCPI CDR JSON over HTTP to a priced session, on real components: the embedded store, the real VAT and FX
+// plugins, master data and published rule versions. Expected amounts are worked out by hand next to each assertion.
+import type { SessionRevision, SessionSummary } from "../../runtime/src/pipeline/index.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  cdr221,
+  type PipelineHarness,
+  seedWorld,
+  startPipelineHarness,
+  WORLD,
+} from "../../runtime/src/pipeline/test-support.ts";
+
+let h: PipelineHarness;
+
+beforeAll(async () => {
+  h = await startPipelineHarness();
+  await seedWorld(h);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+type Posted = { outcome: string; session: SessionSummary; revision: SessionRevision };
+
+async function post(body: unknown): Promise<{ status: number; json: Posted }> {
+  const res = await h.request("/api/v1/sessions", { role: "editor", json: body });
+  return { status: res.status, json: (await res.json()) as Posted };
+}
+
+describe("OCPI 2.2.1 CDR → priced session", () => {
+  it("prices both sides of a Dutch session with Dutch VAT", async () => {
+    const { status, json } = await post(cdr221({ id: "E2E-NL-1" }));
+    expect(status).toBe(201);
+    expect(json.outcome).toBe("created");
+    const r = json.revision;
+    expect(r.outcome).toBe("priced");
+    expect(r.stages.map((s) => `${s.stage}:${s.status}`)).toEqual([
+      "basicChecks:passed",
+      "lookups:passed",
+      "advancedChecks:passed",
+      "rateDetermination:passed",
+      "calculations:passed",
+      "pricedSession:passed",
+    ]);
+    const p = r.priced!;
+    // Purchase (ruleset purchase-abc): start fee 0.30 + 20 kWh × 0.30 = 6.00 → 6.30 EUR excl. VAT.
+    expect(p.purchase.source).toBe("ruleset");
+    expect(p.purchase.lines.map((l) => [l.code, l.amountExclVat])).toEqual([
+      ["START_FEE", "0.30"],
+      ["ENERGY", "6.00"],
+    ]);
+    // Purchase VAT: the CPO (NL) supplies us (NL) at a Dutch charge point → domestic NL 21 %: 6.30 × 0.21 = 1.323 → 1.32.
+    expect(p.purchase.amounts).toEqual({
+      currency: "EUR",
+      exclVat: "6.30",
+      vatPercent: "21",
+      vat: "1.32",
+      inclVat: "7.62",
+      reverseCharge: false,
+    });
+    // Sales (sales-nl, rule roaming-abc): 6.30 × 1.05 + 0.25 = 6.615 + 0.25 = 6.865 → 6.87 EUR (half up).
+    expect(p.sales.matchedRuleIds).toEqual(["roaming-abc"]);
+    // Sales VAT: we supply a consumer at a Dutch charge point → NL 21 %: 6.87 × 0.21 = 1.4427 → 1.44; 6.87 + 1.44 = 8.31.
+    expect(p.sales.amounts).toEqual({
+      currency: "EUR",
+      exclVat: "6.87",
+      vatPercent: "21",
+      vat: "1.44",
+      inclVat: "8.31",
+      reverseCharge: false,
+    });
+    // Margin: 6.87 − 6.30 = 0.57.
+    expect(p.totals).toEqual({
+      currency: "EUR",
+      purchaseExclVat: "6.30",
+      purchaseInclVat: "7.62",
+      salesExclVat: "6.87",
+      salesVat: "1.44",
+      salesInclVat: "8.31",
+      marginExclVat: "0.57",
+    });
+    // Versions used: both rulesets at version 1, and every master-data entity with its version.
+    expect(p.versions.rulesets.map((v) => `${v.side}:${v.rulesetId}@${v.version}`)).toEqual([
+      "sales:sales-nl@1",
+      "purchase:purchase-abc@1",
+    ]);
+    expect(p.versions.masterData.map((m) => m.entityType).sort()).toEqual(
+      ["administration", "agreement", "contract", "customer", "location", "party", "token"].sort(),
+    );
+    expect(p.rates.vat.map((v) => `${v.side}:${v.placeOfSupply}:${v.ratePercent}`)).toEqual(["purchase:NL:21", "sales:NL:21"]);
+    expect(p.rates.fx).toEqual([]);
+    expect(h.priced.some((e) => e.sessionId === json.session.id && e.totals.inclVat === "8.31")).toBe(true);
+  });
+
+  it("converts a Swiss CPO's CHF price at the ECB rate of the session date", async () => {
+    const { status, json } = await post(
+      cdr221({
+        id: "E2E-CH-1",
+        party: WORLD.swc,
+        start: "2025-03-07T09:00:00Z",
+        end: "2025-03-07T10:00:00Z",
+        kwh: 10,
+        locationId: WORLD.locationCh,
+        evseUid: "Z1",
+        country: "CHE",
+        currency: "CHF",
+        tariffs: [
+          {
+            country_code: "CH",
+            party_id: "SWC",
+            id: "SWC-AC",
+            currency: "CHF",
+            elements: [{ price_components: [{ type: "ENERGY", price: 0.5, vat: 8.1, step_size: 1 }] }],
+            last_updated: "2025-01-01T00:00:00Z",
+          },
+        ],
+        // 10 kWh × 0.50 = 5.00 CHF; × 1.081 = 5.405 → 5.41.
+        totalCost: { excl_vat: 5.0, incl_vat: 5.41 },
+      }),
+    );
+    expect(status).toBe(201);
+    const r = json.revision;
+    expect(r.dropOut).toBeUndefined();
+    const p = r.priced!;
+    // Purchase with the CPO's own tariff (agreement agr-swc: ocpi-tariffs): 10 kWh × 0.50 = 5.00 CHF.
+    expect(p.purchase.source).toBe("cpo-tariffs");
+    expect(p.purchase.currency).toBe("CHF");
+    expect(p.purchase.exclVat).toBe("5.00");
+    // ECB fixture 2025-03-07: 0.9500 CHF per EUR → CHF→EUR = 1 / 0.95 = 1.0526315789… → 1.052631579 (10 significant).
+    expect(p.purchase.fx?.rate).toBe("1.052631579");
+    expect(p.purchase.fx?.publishedOn).toBe("2025-03-07");
+    // 5.00 × 1.052631579 = 5.263157895 → 5.26 EUR. Place of supply CH (the charge point); the CPO is established
+    // there, so it charges Swiss VAT 8.1 %: 5.26 × 0.081 = 0.42606 → 0.43; incl. 5.69.
+    expect(p.purchase.amounts).toEqual({
+      currency: "EUR",
+      exclVat: "5.26",
+      vatPercent: "8.1",
+      vat: "0.43",
+      inclVat: "5.69",
+      reverseCharge: false,
+    });
+    // Sales: the sales ruleset (EUR) sees the purchase cost in EUR, 5.26; rule roaming-default:
+    // 5.26 × 1.15 + 0.35 = 6.049 + 0.35 = 6.399 → 6.40 EUR. A consumer at a Swiss charge point: CH 8.1 %:
+    // 6.40 × 0.081 = 0.5184 → 0.52; incl. 6.92. Margin 6.40 − 5.26 = 1.14.
+    expect(p.sales.matchedRuleIds).toEqual(["roaming-default"]);
+    expect(p.totals).toEqual({
+      currency: "EUR",
+      purchaseExclVat: "5.26",
+      purchaseInclVat: "5.69",
+      salesExclVat: "6.40",
+      salesVat: "0.52",
+      salesInclVat: "6.92",
+      marginExclVat: "1.14",
+    });
+    expect(p.rates.fx.map((f) => `${f.from}→${f.to} ${f.rate} ${f.publishedOn}`)).toEqual([
+      "CHF→EUR 1.052631579 2025-03-07",
+      "CHF→EUR 1.052631579 2025-03-07",
+    ]);
+  });
+
+  it("shows the session with its revisions, stages and trace", async () => {
+    const list = await h.request("/api/v1/sessions?status=priced&party=NL*ABC", { role: "viewer" });
+    expect(list.status).toBe(200);
+    const body = (await list.json()) as { items: SessionSummary[]; total: number };
+    const nl = body.items.find((s) => s.sessionId === "E2E-NL-1");
+    expect(nl?.totals?.salesInclVat).toBe("8.31");
+    const res = await h.request(`/api/v1/sessions/${nl?.id}`, { role: "viewer" });
+    const detail = (await res.json()) as { session: SessionSummary; revisions: SessionRevision[] };
+    expect(detail.revisions).toHaveLength(1);
+    expect(detail.revisions[0]?.trace.map((t) => t.stage)).toContain("calculations");
+    expect(detail.revisions[0]?.input.format).toBe("ocpi-2.2.1");
+  });
+});
