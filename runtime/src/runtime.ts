@@ -9,9 +9,11 @@ import { type App, createApp, type RouteModule } from "./http/app.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { indexRoutes } from "./http/routes/index-page.ts";
 import { openApiRoutes } from "./http/routes/openapi.ts";
+import { masterDataRoutes } from "./http/routes/master-data.ts";
 import { pluginRoutes } from "./http/routes/plugins.ts";
 import { rulesRoutes } from "./http/routes/rulesets.ts";
 import type { Logger } from "./logging/logger.ts";
+import { createMasterData, type MasterData } from "./master-data/index.ts";
 import { HookRegistry, PluginHost, PluginLoadError, RuntimeEventBus } from "./plugins/index.ts";
 import { createScriptSandbox, type ScriptSandbox } from "./rules/scripts/index.ts";
 import { createRulesService, type RulesService, registerRuleJobs } from "./rules/versions/index.ts";
@@ -37,6 +39,7 @@ export interface Runtime {
   readonly hooks: HookRegistry;
   readonly events: RuntimeEventBus;
   readonly rules: RulesService;
+  readonly masterData: MasterData;
   /** Runs script rules in isolated-vm. */
   readonly sandbox: ScriptSandbox;
   /** An admin API key generated at this start because none existed; shown once, then only its hash is kept. */
@@ -76,6 +79,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const events = new RuntimeEventBus(logger.child({ component: "events" }));
   const hooks = new HookRegistry();
   const apiKeys = new ApiKeys(store);
+  const masterData = createMasterData(store);
   const sandbox = createScriptSandbox();
   const rules = createRulesService({ store, scheduler, events, sandbox, logger: logger.child({ component: "rules" }) });
   registerRuleJobs(scheduler, rules);
@@ -91,6 +95,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     await apiKeys.init();
     await rules.init();
+    await masterData.ensureIndexes();
     generatedAdminKey = (await apiKeys.ensureAdmin(config.VOLTRATE_ADMIN_API_KEY)).generatedKey;
     if (config.VOLTRATE_DEMO_DATA) await seedDemoData(store, logger.child({ component: "demo" }));
     try {
@@ -137,6 +142,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       indexRoutes({ version }),
       pluginRoutes(plugins, apiKeys),
       rulesRoutes({ service: rules, apiKeys }),
+      masterDataRoutes(masterData, apiKeys),
       plugins.routes(),
       ...(options.routes ?? []),
     ],
@@ -221,6 +227,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     hooks,
     events,
     rules,
+    masterData,
     sandbox,
     ...(generatedAdminKey ? { generatedAdminKey } : {}),
     start,

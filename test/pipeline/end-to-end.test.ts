@@ -158,6 +158,93 @@ describe("OCPI 2.2.1 CDR → priced session", () => {
     ]);
   });
 
+  it("prices an OCPI 2.1.1 CDR, its CPO read from the EVSE id, and a CDR in an OCPI envelope", async () => {
+    const cdr211 = {
+      id: "E2E-211-1",
+      start_date_time: "2025-03-07T12:00:00Z",
+      stop_date_time: "2025-03-07T13:00:00Z",
+      auth_id: WORLD.token,
+      auth_method: "WHITELIST",
+      location: {
+        id: WORLD.locationNl,
+        type: "ON_STREET",
+        address: "Damrak 1",
+        city: "Amsterdam",
+        postal_code: "1012 LG",
+        country: "NLD",
+        coordinates: { latitude: "52.37403", longitude: "4.88969" },
+        evses: [
+          {
+            uid: "EVSE-1",
+            evse_id: "NL*ABC*E1",
+            status: "AVAILABLE",
+            connectors: [
+              {
+                id: "1",
+                standard: "IEC_62196_T2",
+                format: "SOCKET",
+                power_type: "AC_3_PHASE",
+                voltage: 230,
+                amperage: 32,
+                last_updated: "2025-01-01T00:00:00Z",
+              },
+            ],
+            last_updated: "2025-01-01T00:00:00Z",
+          },
+        ],
+        time_zone: "Europe/Amsterdam",
+        last_updated: "2025-01-01T00:00:00Z",
+      },
+      currency: "EUR",
+      tariffs: [
+        {
+          id: "ABC-OCPI-211",
+          currency: "EUR",
+          elements: [
+            {
+              price_components: [
+                { type: "FLAT", price: 0.3, step_size: 1 },
+                { type: "ENERGY", price: 0.3, step_size: 1 },
+              ],
+            },
+          ],
+          last_updated: "2025-01-01T00:00:00Z",
+        },
+      ],
+      charging_periods: [{ start_date_time: "2025-03-07T12:00:00Z", dimensions: [{ type: "ENERGY", volume: 20 }] }],
+      total_cost: 6.3,
+      total_energy: 20,
+      total_time: 1,
+      total_parking_time: 0,
+      last_updated: "2025-03-07T13:00:00Z",
+    };
+    const { status, json } = await post(cdr211);
+    expect(status).toBe(201);
+    expect(json.session).toMatchObject({ sourceParty: "NL*ABC", sessionId: "E2E-211-1", format: "ocpi-2.1.1" });
+    // The same prices as the 2.2.1 CDR: 6.30 purchase, 6.87 sales, 8.31 incl. VAT.
+    expect(json.revision.priced?.totals).toMatchObject({ purchaseExclVat: "6.30", salesInclVat: "8.31" });
+
+    // An OCPI response envelope holding a batch of one.
+    const enveloped = await h.request("/api/v1/sessions", {
+      role: "editor",
+      json: {
+        data: [cdr221({ id: "E2E-ENV-1", start: "2025-03-07T14:00:00Z", end: "2025-03-07T15:00:00Z" })],
+        status_code: 1000,
+        timestamp: "2025-03-07T15:00:01Z",
+      },
+    });
+    expect(enveloped.status).toBe(200);
+    const batch = (await enveloped.json()) as { results: { status: number; outcome: string }[] };
+    expect(batch.results).toEqual([expect.objectContaining({ status: 201, outcome: "created" })]);
+
+    // Without an EVSE id the 2.1.1 CDR's CPO must be given.
+    const anonymous = { ...cdr211, id: "E2E-211-2", location: { ...cdr211.location, evses: [] } };
+    const refused = await h.request("/api/v1/sessions", { role: "editor", json: anonymous });
+    expect(refused.status).toBe(400);
+    const given = await h.request("/api/v1/sessions?party=NL*ABC", { role: "editor", json: anonymous });
+    expect(given.status).toBe(201);
+  });
+
   it("shows the session with its revisions, stages and trace", async () => {
     const list = await h.request("/api/v1/sessions?status=priced&party=NL*ABC", { role: "viewer" });
     expect(list.status).toBe(200);

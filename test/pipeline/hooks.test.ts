@@ -32,6 +32,7 @@ const auditor = definePlugin({
         (hook.session as Record<string, unknown>).totals = null;
       }).toThrow();
     });
+    return {};
   },
 });
 

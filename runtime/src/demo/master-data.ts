@@ -2,8 +2,9 @@
 // companies with their contracts and cards, charging locations in NL, DE and BE, and two home chargers. Everything is
 // loaded through the master data service, so it carries versions, history and audit entries like real data; a few
 // entities have a history on purpose (a replaced card, a terminated contract, an upgrade, a scheduled change).
-import type { Store } from "../store/index.ts";
+
 import { type Actor, createMasterData, type EntityData, type MasterData } from "../master-data/index.ts";
+import type { Store } from "../store/index.ts";
 import type { DemoDataset } from "./seed.ts";
 
 const demoActor: Actor = { id: "demo", name: "demo data", via: "demo" };
@@ -40,8 +41,20 @@ const administration: EntityData["administration"] = {
 };
 
 const companies: { id: string; name: string; vatId: string; registrationNumber: string; city: string }[] = [
-  { id: "cus-bakker-logistiek", name: "Bakker Logistiek B.V.", vatId: "NL812345671B01", registrationNumber: "30123456", city: "Utrecht" },
-  { id: "cus-zonnestroom", name: "Zonnestroom Installaties B.V.", vatId: "NL823456782B01", registrationNumber: "17234567", city: "Eindhoven" },
+  {
+    id: "cus-bakker-logistiek",
+    name: "Bakker Logistiek B.V.",
+    vatId: "NL812345671B01",
+    registrationNumber: "30123456",
+    city: "Utrecht",
+  },
+  {
+    id: "cus-zonnestroom",
+    name: "Zonnestroom Installaties B.V.",
+    vatId: "NL823456782B01",
+    registrationNumber: "17234567",
+    city: "Eindhoven",
+  },
 ];
 
 type Driver = {
@@ -57,23 +70,86 @@ type Driver = {
 
 const drivers: Driver[] = [
   { id: "cus-anna-de-vries", name: "Anna de Vries", city: "Amsterdam", postalCode: "1071 AB", product: "PLUS" },
-  { id: "cus-bram-jansen", name: "Bram Jansen", city: "Utrecht", postalCode: "3511 AB", product: "FLEX", employerId: "cus-bakker-logistiek" },
+  {
+    id: "cus-bram-jansen",
+    name: "Bram Jansen",
+    city: "Utrecht",
+    postalCode: "3511 AB",
+    product: "FLEX",
+    employerId: "cus-bakker-logistiek",
+  },
   { id: "cus-carla-visser", name: "Carla Visser", city: "Rotterdam", postalCode: "3011 AB", product: "FLEX" },
-  { id: "cus-daan-smit", name: "Daan Smit", city: "Den Haag", postalCode: "2511 AB", product: "PLUS", employerId: "cus-bakker-logistiek" },
-  { id: "cus-eva-mulder", name: "Eva Mulder", city: "Eindhoven", postalCode: "5611 AB", product: "PLUS", employerId: "cus-zonnestroom" },
+  {
+    id: "cus-daan-smit",
+    name: "Daan Smit",
+    city: "Den Haag",
+    postalCode: "2511 AB",
+    product: "PLUS",
+    employerId: "cus-bakker-logistiek",
+  },
+  {
+    id: "cus-eva-mulder",
+    name: "Eva Mulder",
+    city: "Eindhoven",
+    postalCode: "5611 AB",
+    product: "PLUS",
+    employerId: "cus-zonnestroom",
+  },
   { id: "cus-finn-bos", name: "Finn Bos", city: "Groningen", postalCode: "9711 AB", product: "FLEX" },
   { id: "cus-greet-meijer", name: "Greet Meijer", city: "Haarlem", postalCode: "2011 AB", product: "FLEX" },
-  { id: "cus-hugo-dekker", name: "Hugo Dekker", city: "Arnhem", postalCode: "6811 AB", product: "PLUS", since: "2026-02-15T00:00:00+01:00" },
-  { id: "cus-iris-van-dijk", name: "Iris van Dijk", city: "Utrecht", postalCode: "3512 AB", product: "FLEX", employerId: "cus-bakker-logistiek" },
+  {
+    id: "cus-hugo-dekker",
+    name: "Hugo Dekker",
+    city: "Arnhem",
+    postalCode: "6811 AB",
+    product: "PLUS",
+    since: "2026-02-15T00:00:00+01:00",
+  },
+  {
+    id: "cus-iris-van-dijk",
+    name: "Iris van Dijk",
+    city: "Utrecht",
+    postalCode: "3512 AB",
+    product: "FLEX",
+    employerId: "cus-bakker-logistiek",
+  },
   { id: "cus-joris-brouwer", name: "Joris Brouwer", city: "Leiden", postalCode: "2311 AB", product: "FLEX" },
-  { id: "cus-kim-de-graaf", name: "Kim de Graaf", city: "Amersfoort", postalCode: "3811 AB", product: "PLUS", employerId: "cus-zonnestroom" },
+  {
+    id: "cus-kim-de-graaf",
+    name: "Kim de Graaf",
+    city: "Amersfoort",
+    postalCode: "3811 AB",
+    product: "PLUS",
+    employerId: "cus-zonnestroom",
+  },
   { id: "cus-lars-hendriks", name: "Lars Hendriks", city: "Nijmegen", postalCode: "6511 AB", product: "FLEX" },
-  { id: "cus-mila-peters", name: "Mila Peters", city: "Breda", postalCode: "4811 AB", product: "FLEX", since: "2026-03-01T00:00:00+01:00" },
+  {
+    id: "cus-mila-peters",
+    name: "Mila Peters",
+    city: "Breda",
+    postalCode: "4811 AB",
+    product: "FLEX",
+    since: "2026-03-01T00:00:00+01:00",
+  },
   { id: "cus-noah-willems", name: "Noah Willems", city: "Maastricht", postalCode: "6211 AB", product: "PLUS" },
   { id: "cus-olivia-kok", name: "Olivia Kok", city: "Zwolle", postalCode: "8011 AB", product: "FLEX" },
-  { id: "cus-pim-van-leeuwen", name: "Pim van Leeuwen", city: "Delft", postalCode: "2611 AB", product: "FLEX", employerId: "cus-zonnestroom" },
+  {
+    id: "cus-pim-van-leeuwen",
+    name: "Pim van Leeuwen",
+    city: "Delft",
+    postalCode: "2611 AB",
+    product: "FLEX",
+    employerId: "cus-zonnestroom",
+  },
   { id: "cus-roos-schouten", name: "Roos Schouten", city: "Alkmaar", postalCode: "1811 AB", product: "PLUS" },
-  { id: "cus-sem-vermeulen", name: "Sem Vermeulen", city: "Tilburg", postalCode: "5011 AB", product: "FLEX", since: "2026-04-01T00:00:00+02:00" },
+  {
+    id: "cus-sem-vermeulen",
+    name: "Sem Vermeulen",
+    city: "Tilburg",
+    postalCode: "5011 AB",
+    product: "FLEX",
+    since: "2026-04-01T00:00:00+02:00",
+  },
 ];
 
 const slug = (id: string): string => id.replace(/^cus-/, "");
@@ -109,58 +185,158 @@ const dc = (uid: string, evseId: string, kw: string): EntityData["location"]["ev
 
 const sites: Site[] = [
   {
-    cpo: "NL-VLT", locationId: "VLT-AMS-HQ", name: "Voltrate HQ", street: "Keizersgracht 100", postalCode: "1015 AA", city: "Amsterdam",
-    country: "NL", timeZone: "Europe/Amsterdam", latitude: "52.3752", longitude: "4.8840",
+    cpo: "NL-VLT",
+    locationId: "VLT-AMS-HQ",
+    name: "Voltrate HQ",
+    street: "Keizersgracht 100",
+    postalCode: "1015 AA",
+    city: "Amsterdam",
+    country: "NL",
+    timeZone: "Europe/Amsterdam",
+    latitude: "52.3752",
+    longitude: "4.8840",
     evses: [ac("VLT-AMS-HQ-1", "NL*VLT*E0001*1", "11"), ac("VLT-AMS-HQ-2", "NL*VLT*E0001*2", "11")],
   },
   {
-    cpo: "NL-GRN", locationId: "GRN-AMS-001", name: "Amsterdam Centraal P+R", street: "Stationsplein 10", postalCode: "1012 AB", city: "Amsterdam",
-    country: "NL", timeZone: "Europe/Amsterdam", latitude: "52.3791", longitude: "4.9003",
-    evses: [ac("GRN-AMS-001-1", "NL*GRN*E1001*1"), ac("GRN-AMS-001-2", "NL*GRN*E1001*2"), dc("GRN-AMS-001-3", "NL*GRN*E1001*3", "50")],
+    cpo: "NL-GRN",
+    locationId: "GRN-AMS-001",
+    name: "Amsterdam Centraal P+R",
+    street: "Stationsplein 10",
+    postalCode: "1012 AB",
+    city: "Amsterdam",
+    country: "NL",
+    timeZone: "Europe/Amsterdam",
+    latitude: "52.3791",
+    longitude: "4.9003",
+    evses: [
+      ac("GRN-AMS-001-1", "NL*GRN*E1001*1"),
+      ac("GRN-AMS-001-2", "NL*GRN*E1001*2"),
+      dc("GRN-AMS-001-3", "NL*GRN*E1001*3", "50"),
+    ],
   },
   {
-    cpo: "NL-GRN", locationId: "GRN-UTR-002", name: "Utrecht Jaarbeurs", street: "Jaarbeursplein 6", postalCode: "3521 AL", city: "Utrecht",
-    country: "NL", timeZone: "Europe/Amsterdam", latitude: "52.0880", longitude: "5.1080",
+    cpo: "NL-GRN",
+    locationId: "GRN-UTR-002",
+    name: "Utrecht Jaarbeurs",
+    street: "Jaarbeursplein 6",
+    postalCode: "3521 AL",
+    city: "Utrecht",
+    country: "NL",
+    timeZone: "Europe/Amsterdam",
+    latitude: "52.0880",
+    longitude: "5.1080",
     evses: [ac("GRN-UTR-002-1", "NL*GRN*E1002*1"), dc("GRN-UTR-002-2", "NL*GRN*E1002*2", "150")],
   },
   {
-    cpo: "NL-GRN", locationId: "GRN-RTM-003", name: "Rotterdam Kop van Zuid", street: "Wilhelminakade 1", postalCode: "3072 AP", city: "Rotterdam",
-    country: "NL", timeZone: "Europe/Amsterdam", latitude: "51.9069", longitude: "4.4886",
+    cpo: "NL-GRN",
+    locationId: "GRN-RTM-003",
+    name: "Rotterdam Kop van Zuid",
+    street: "Wilhelminakade 1",
+    postalCode: "3072 AP",
+    city: "Rotterdam",
+    country: "NL",
+    timeZone: "Europe/Amsterdam",
+    latitude: "51.9069",
+    longitude: "4.4886",
     evses: [ac("GRN-RTM-003-1", "NL*GRN*E1003*1", "11"), ac("GRN-RTM-003-2", "NL*GRN*E1003*2", "11")],
   },
   {
-    cpo: "NL-GRN", locationId: "GRN-GRQ-004", name: "Groningen Euroborg", street: "Boumaboulevard 41", postalCode: "9723 ZS", city: "Groningen",
-    country: "NL", timeZone: "Europe/Amsterdam", latitude: "53.2063", longitude: "6.5926",
+    cpo: "NL-GRN",
+    locationId: "GRN-GRQ-004",
+    name: "Groningen Euroborg",
+    street: "Boumaboulevard 41",
+    postalCode: "9723 ZS",
+    city: "Groningen",
+    country: "NL",
+    timeZone: "Europe/Amsterdam",
+    latitude: "53.2063",
+    longitude: "6.5926",
     evses: [ac("GRN-GRQ-004-1", "NL*GRN*E1004*1"), dc("GRN-GRQ-004-2", "NL*GRN*E1004*2", "50")],
   },
   {
-    cpo: "DE-SNL", locationId: "SNL-KOE-01", name: "Köln Messe", street: "Messeplatz 1", postalCode: "50679", city: "Köln",
-    country: "DE", timeZone: "Europe/Berlin", latitude: "50.9466", longitude: "6.9830",
-    evses: [dc("SNL-KOE-01-1", "DE*SNL*E2001*1", "300"), dc("SNL-KOE-01-2", "DE*SNL*E2001*2", "300"), ac("SNL-KOE-01-3", "DE*SNL*E2001*3")],
+    cpo: "DE-SNL",
+    locationId: "SNL-KOE-01",
+    name: "Köln Messe",
+    street: "Messeplatz 1",
+    postalCode: "50679",
+    city: "Köln",
+    country: "DE",
+    timeZone: "Europe/Berlin",
+    latitude: "50.9466",
+    longitude: "6.9830",
+    evses: [
+      dc("SNL-KOE-01-1", "DE*SNL*E2001*1", "300"),
+      dc("SNL-KOE-01-2", "DE*SNL*E2001*2", "300"),
+      ac("SNL-KOE-01-3", "DE*SNL*E2001*3"),
+    ],
   },
   {
-    cpo: "DE-SNL", locationId: "SNL-DUS-02", name: "Düsseldorf Flughafen", street: "Flughafenstraße 120", postalCode: "40474", city: "Düsseldorf",
-    country: "DE", timeZone: "Europe/Berlin", latitude: "51.2781", longitude: "6.7653",
+    cpo: "DE-SNL",
+    locationId: "SNL-DUS-02",
+    name: "Düsseldorf Flughafen",
+    street: "Flughafenstraße 120",
+    postalCode: "40474",
+    city: "Düsseldorf",
+    country: "DE",
+    timeZone: "Europe/Berlin",
+    latitude: "51.2781",
+    longitude: "6.7653",
     evses: [dc("SNL-DUS-02-1", "DE*SNL*E2002*1", "150"), ac("SNL-DUS-02-2", "DE*SNL*E2002*2", "11")],
   },
   {
-    cpo: "DE-SNL", locationId: "SNL-AAC-03", name: "Aachen A4 Raststätte", street: "Aachener Straße 3", postalCode: "52072", city: "Aachen",
-    country: "DE", timeZone: "Europe/Berlin", latitude: "50.7928", longitude: "6.0511",
+    cpo: "DE-SNL",
+    locationId: "SNL-AAC-03",
+    name: "Aachen A4 Raststätte",
+    street: "Aachener Straße 3",
+    postalCode: "52072",
+    city: "Aachen",
+    country: "DE",
+    timeZone: "Europe/Berlin",
+    latitude: "50.7928",
+    longitude: "6.0511",
     evses: [dc("SNL-AAC-03-1", "DE*SNL*E2003*1", "50"), dc("SNL-AAC-03-2", "DE*SNL*E2003*2", "50")],
   },
   {
-    cpo: "BE-OPL", locationId: "OPL-ANR-1", name: "Antwerpen Centraal", street: "Koningin Astridplein 27", postalCode: "2018", city: "Antwerpen",
-    country: "BE", timeZone: "Europe/Brussels", latitude: "51.2172", longitude: "4.4211",
-    evses: [ac("OPL-ANR-1-A", "BE*OPL*E3001*1"), ac("OPL-ANR-1-B", "BE*OPL*E3001*2"), dc("OPL-ANR-1-C", "BE*OPL*E3001*3", "100")],
+    cpo: "BE-OPL",
+    locationId: "OPL-ANR-1",
+    name: "Antwerpen Centraal",
+    street: "Koningin Astridplein 27",
+    postalCode: "2018",
+    city: "Antwerpen",
+    country: "BE",
+    timeZone: "Europe/Brussels",
+    latitude: "51.2172",
+    longitude: "4.4211",
+    evses: [
+      ac("OPL-ANR-1-A", "BE*OPL*E3001*1"),
+      ac("OPL-ANR-1-B", "BE*OPL*E3001*2"),
+      dc("OPL-ANR-1-C", "BE*OPL*E3001*3", "100"),
+    ],
   },
   {
-    cpo: "BE-OPL", locationId: "OPL-GNE-2", name: "Gent Sint-Pieters", street: "Koningin Maria Hendrikaplein 1", postalCode: "9000", city: "Gent",
-    country: "BE", timeZone: "Europe/Brussels", latitude: "51.0356", longitude: "3.7106",
+    cpo: "BE-OPL",
+    locationId: "OPL-GNE-2",
+    name: "Gent Sint-Pieters",
+    street: "Koningin Maria Hendrikaplein 1",
+    postalCode: "9000",
+    city: "Gent",
+    country: "BE",
+    timeZone: "Europe/Brussels",
+    latitude: "51.0356",
+    longitude: "3.7106",
     evses: [ac("OPL-GNE-2-A", "BE*OPL*E3002*1", "11"), dc("OPL-GNE-2-B", "BE*OPL*E3002*2", "50")],
   },
   {
-    cpo: "BE-OPL", locationId: "OPL-BRU-3", name: "Brussel Zuid", street: "Fonsnylaan 47", postalCode: "1060", city: "Brussel",
-    country: "BE", timeZone: "Europe/Brussels", latitude: "50.8355", longitude: "4.3357",
+    cpo: "BE-OPL",
+    locationId: "OPL-BRU-3",
+    name: "Brussel Zuid",
+    street: "Fonsnylaan 47",
+    postalCode: "1060",
+    city: "Brussel",
+    country: "BE",
+    timeZone: "Europe/Brussels",
+    latitude: "50.8355",
+    longitude: "4.3357",
     evses: [ac("OPL-BRU-3-A", "BE*OPL*E3003*1"), ac("OPL-BRU-3-B", "BE*OPL*E3003*2")],
   },
 ];
@@ -177,24 +353,56 @@ export async function loadDemoMasterData(md: MasterData): Promise<number> {
   count(await md.administrations.create({ id: DEMO_ADMINISTRATION_ID, data: administration, validFrom: START }, by));
 
   // Roaming agreements: Groenlaad and Schnellladen at our purchase rule sets, Oplaadpunt at its own OCPI tariffs.
-  const agreement = (cpoPartyId: string, purchasePricing: EntityData["agreement"]["purchasePricing"], extra: Partial<EntityData["agreement"]>) =>
+  const agreement = (
+    cpoPartyId: string,
+    purchasePricing: EntityData["agreement"]["purchasePricing"],
+    extra: Partial<EntityData["agreement"]>,
+  ) =>
     md.agreements.create(
       {
         id: `agr-${cpoPartyId.toLowerCase()}`,
-        data: { cpoPartyId, administrationId: DEMO_ADMINISTRATION_ID, purchasePricing, settlementCurrency: "EUR", ...extra },
+        data: {
+          cpoPartyId,
+          administrationId: DEMO_ADMINISTRATION_ID,
+          purchasePricing,
+          settlementCurrency: "EUR",
+          ...extra,
+        },
         validFrom: START,
         reason: "roaming agreement signed",
       },
       by,
     );
-  count(await agreement("NL-GRN", { kind: "ruleset", rulesetId: "purchase-groenlaad" }, { reference: "GRN-VLT-2026", hubPartyId: "NL-HUB", paymentTermDays: 30 }));
-  count(await agreement("DE-SNL", { kind: "ruleset", rulesetId: "purchase-schnellladen" }, { reference: "SNL/2026/017", paymentTermDays: 30 }));
-  count(await agreement("BE-OPL", { kind: "ocpi-tariffs" }, { reference: "OPL-2026-VLT", hubPartyId: "NL-HUB", paymentTermDays: 45 }));
+  count(
+    await agreement(
+      "NL-GRN",
+      { kind: "ruleset", rulesetId: "purchase-groenlaad" },
+      { reference: "GRN-VLT-2026", hubPartyId: "NL-HUB", paymentTermDays: 30 },
+    ),
+  );
+  count(
+    await agreement(
+      "DE-SNL",
+      { kind: "ruleset", rulesetId: "purchase-schnellladen" },
+      { reference: "SNL/2026/017", paymentTermDays: 30 },
+    ),
+  );
+  count(
+    await agreement(
+      "BE-OPL",
+      { kind: "ocpi-tariffs" },
+      { reference: "OPL-2026-VLT", hubPartyId: "NL-HUB", paymentTermDays: 45 },
+    ),
+  );
   // Scheduled: Schnellladen pays faster from 2027.
   count(
     await md.agreements.change(
       "agr-de-snl",
-      { effectiveFrom: "2027-01-01T00:00:00+01:00", data: { paymentTermDays: 14 }, reason: "renegotiated payment terms" },
+      {
+        effectiveFrom: "2027-01-01T00:00:00+01:00",
+        data: { paymentTermDays: 14 },
+        reason: "renegotiated payment terms",
+      },
       by,
     ),
   );
@@ -255,7 +463,7 @@ export async function loadDemoMasterData(md: MasterData): Promise<number> {
             administrationId: DEMO_ADMINISTRATION_ID,
             contractNumber: `NL-VLT-C0000${number}-${n % 10}`,
             productCode: d.product,
-            salesRulesetId: "sales-nl-retail",
+            salesRulesetId: "msp-nl-retail",
             ...(d.employerId ? { billToCustomerId: d.employerId } : {}),
           },
           validFrom: since,
@@ -343,7 +551,13 @@ export async function loadDemoMasterData(md: MasterData): Promise<number> {
     ["token", "tok-joris-brouwer-1"],
   ] as const) {
     count(
-      await md.entity(type).terminate(id, { effectiveFrom: "2026-10-01T00:00:00+02:00", reason: "contract cancelled by the customer" }, by),
+      await md
+        .entity(type)
+        .terminate(
+          id,
+          { effectiveFrom: "2026-10-01T00:00:00+02:00", reason: "contract cancelled by the customer" },
+          by,
+        ),
     );
   }
 
@@ -454,7 +668,8 @@ export async function loadDemoMasterData(md: MasterData): Promise<number> {
 
 export const masterDataDemoDataset: DemoDataset = {
   id: "master-data-v1",
-  description: "master data of a Dutch MSP (administration, parties, agreements, customers, contracts, tokens, locations)",
+  description:
+    "master data of a Dutch MSP (administration, parties, agreements, customers, contracts, tokens, locations)",
   async load(store: Store) {
     const md = createMasterData(store);
     await md.ensureIndexes();

@@ -33,7 +33,8 @@ export const partyKey = (countryCode: string, partyId: string): string => `${cou
 /** A location's key: the CPO party's entity id and the OCPI location id. */
 export const locationKey = (cpoPartyId: string, locationId: string): string => `${cpoPartyId}|${locationId}`;
 /** An agreement's key: one agreement per CPO party and administration. */
-export const agreementKey = (cpoPartyId: string, administrationId: string): string => `${cpoPartyId}|${administrationId}`;
+export const agreementKey = (cpoPartyId: string, administrationId: string): string =>
+  `${cpoPartyId}|${administrationId}`;
 
 export const entityRules: Rules = {
   administration: {

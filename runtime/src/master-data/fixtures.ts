@@ -42,7 +42,11 @@ export interface Basics {
 }
 
 /** Administration, CPO party, driver, contract (FLEX) and RFID card, all valid from 2026-01-01. */
-export async function createBasics(md: MasterData, by: Actor, validFrom = "2026-01-01T00:00:00+01:00"): Promise<Basics> {
+export async function createBasics(
+  md: MasterData,
+  by: Actor,
+  validFrom = "2026-01-01T00:00:00+01:00",
+): Promise<Basics> {
   const adm = await md.administrations.create({ id: "adm-nl", data: administration, validFrom }, by);
   const party = await md.parties.create({ data: cpo, validFrom }, by);
   const customer = await md.customers.create({ id: "cus-anna", data: driver(adm.entityId), validFrom }, by);
@@ -61,7 +65,11 @@ export async function createBasics(md: MasterData, by: Actor, validFrom = "2026-
     by,
   );
   const token = await md.tokens.create(
-    { id: "tok-anna-1", data: { uid: "04AA11BB22", type: "RFID", contractId: contract.entityId, visualNumber: "TST-0001" }, validFrom },
+    {
+      id: "tok-anna-1",
+      data: { uid: "04AA11BB22", type: "RFID", contractId: contract.entityId, visualNumber: "TST-0001" },
+      validFrom,
+    },
     by,
   );
   return {

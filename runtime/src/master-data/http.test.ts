@@ -7,7 +7,8 @@ import { type MasterDataApiContext, startMasterDataApi } from "./test-support.ts
 let api: MasterDataApiContext;
 const BASE = "/api/v1/master-data";
 
-type Json = Record<string, unknown> & { [key: string]: any };
+// biome-ignore lint/suspicious/noExplicitAny: response JSON is inspected field by field.
+type Json = any;
 
 async function json(response: Response): Promise<Json> {
   return (await response.json()) as Json;
@@ -62,7 +63,11 @@ describe("authentication and roles", () => {
     });
     expect(adminWrites.status).toBe(201);
     expect(adminWrites.headers.get("location")).toBe(`${BASE}/subscriptions/sub-1`);
-    expect((await json(adminWrites)).versions[0].recordedBy).toMatchObject({ name: "test admin", role: "admin", via: "api" });
+    expect((await json(adminWrites)).versions[0].recordedBy).toMatchObject({
+      name: "test admin",
+      role: "admin",
+      via: "api",
+    });
   });
 });
 
@@ -78,7 +83,10 @@ describe("validation", () => {
     expect(response.status).toBe(400);
     const problem = await json(response);
     expect(problem.type).toBe("urn:voltrate:problem:validation");
-    expect(problem.errors.map((e: { path: string }) => e.path)).toEqual(["body.data.email", "body.data.address.country"]);
+    expect(problem.errors.map((e: { path: string }) => e.path)).toEqual([
+      "body.data.email",
+      "body.data.address.country",
+    ]);
   });
 
   it("names envelope fields: a date without an offset, an unknown field, a missing reason", async () => {
@@ -129,11 +137,23 @@ describe("validation", () => {
       body: { validFrom: "2026-01-01T00:00:00Z", data: { uid: "04AB", type: "RFID", contractId: "ctr-missing" } },
     });
     expect(dangling.status).toBe(400);
-    expect((await json(dangling)).errors).toEqual([{ path: "body.data.contractId", message: 'no contract "ctr-missing"' }]);
+    expect((await json(dangling)).errors).toEqual([
+      { path: "body.data.contractId", message: 'no contract "ctr-missing"' },
+    ]);
 
     const token = { uid: "04AB", type: "RFID", contractId: "ctr-1" };
-    expect((await api.call("POST", `${BASE}/tokens`, { role: "editor", body: { validFrom: "2026-01-01T00:00:00Z", data: token } })).status).toBe(201);
-    const taken = await api.call("POST", `${BASE}/tokens`, { role: "editor", body: { validFrom: "2026-01-01T00:00:00Z", data: token } });
+    expect(
+      (
+        await api.call("POST", `${BASE}/tokens`, {
+          role: "editor",
+          body: { validFrom: "2026-01-01T00:00:00Z", data: token },
+        })
+      ).status,
+    ).toBe(201);
+    const taken = await api.call("POST", `${BASE}/tokens`, {
+      role: "editor",
+      body: { validFrom: "2026-01-01T00:00:00Z", data: token },
+    });
     expect(taken.status).toBe(409);
     const problem = await json(taken);
     expect(problem.type).toBe("urn:voltrate:problem:conflict");
@@ -146,18 +166,31 @@ describe("life cycle over HTTP", () => {
     // A price plan change scheduled for 1 July.
     const scheduled = await api.call("POST", `${BASE}/contracts/ctr-1/changes`, {
       role: "editor",
-      body: { effectiveFrom: "2026-07-01T00:00:00+02:00", data: { productCode: "PLUS" }, reason: "upgrade", expectedVersion: 1 },
+      body: {
+        effectiveFrom: "2026-07-01T00:00:00+02:00",
+        data: { productCode: "PLUS" },
+        reason: "upgrade",
+        expectedVersion: 1,
+      },
     });
     expect(scheduled.status).toBe(200);
-    expect((await json(scheduled)).current).toMatchObject({ version: 2, validFrom: "2026-06-30T22:00:00.000Z", validTo: null });
+    expect((await json(scheduled)).current).toMatchObject({
+      version: 2,
+      validFrom: "2026-06-30T22:00:00.000Z",
+      validTo: null,
+    });
 
     // Today (1 March) it is still FLEX, with version 1's period ending where the scheduled one begins.
     const today = await json(await api.call("GET", `${BASE}/contracts/ctr-1`, { role: "viewer" }));
     expect(today).toMatchObject({ version: 1, validTo: "2026-06-30T22:00:00.000Z", data: { productCode: "FLEX" } });
-    const august = await json(await api.call("GET", `${BASE}/contracts/ctr-1?validAt=2026-08-01T00:00:00Z`, { role: "viewer" }));
+    const august = await json(
+      await api.call("GET", `${BASE}/contracts/ctr-1?validAt=2026-08-01T00:00:00Z`, { role: "viewer" }),
+    );
     expect(august).toMatchObject({ version: 2, data: { productCode: "PLUS" } });
     // The list as of August filters on the scheduled content.
-    const plus = await json(await api.call("GET", `${BASE}/contracts?productCode=PLUS&validAt=2026-08-01T00:00:00Z`, { role: "viewer" }));
+    const plus = await json(
+      await api.call("GET", `${BASE}/contracts?productCode=PLUS&validAt=2026-08-01T00:00:00Z`, { role: "viewer" }),
+    );
     expect(plus).toMatchObject({ total: 1, validAt: "2026-08-01T00:00:00.000Z", knownAt: null });
 
     // A correction of the original sales rule set, recorded an hour later.
@@ -170,14 +203,29 @@ describe("life cycle over HTTP", () => {
     expect(corrected.status).toBe(200);
     // As known before the correction: the original plan; as known now: the corrected one.
     const asKnown = await json(
-      await api.call("GET", `${BASE}/contracts/ctr-1?validAt=2026-02-01T00:00:00Z&knownAt=${encodeURIComponent(beforeCorrection)}`, { role: "viewer" }),
+      await api.call(
+        "GET",
+        `${BASE}/contracts/ctr-1?validAt=2026-02-01T00:00:00Z&knownAt=${encodeURIComponent(beforeCorrection)}`,
+        { role: "viewer" },
+      ),
     );
-    expect(asKnown).toMatchObject({ version: 1, data: { salesRulesetId: "sales-nl-retail" }, knownAt: beforeCorrection });
-    const asNow = await json(await api.call("GET", `${BASE}/contracts/ctr-1?validAt=2026-02-01T00:00:00Z`, { role: "viewer" }));
+    expect(asKnown).toMatchObject({
+      version: 1,
+      data: { salesRulesetId: "sales-nl-retail" },
+      knownAt: beforeCorrection,
+    });
+    const asNow = await json(
+      await api.call("GET", `${BASE}/contracts/ctr-1?validAt=2026-02-01T00:00:00Z`, { role: "viewer" }),
+    );
     expect(asNow).toMatchObject({ version: 3, data: { salesRulesetId: "sales-nl-retail-2026" } });
     // The scheduled July version had inherited the wrong plan, so the correction is carried into it (version 4).
-    const augustNow = await json(await api.call("GET", `${BASE}/contracts/ctr-1?validAt=2026-08-01T00:00:00Z`, { role: "viewer" }));
-    expect(augustNow).toMatchObject({ version: 4, data: { productCode: "PLUS", salesRulesetId: "sales-nl-retail-2026" } });
+    const augustNow = await json(
+      await api.call("GET", `${BASE}/contracts/ctr-1?validAt=2026-08-01T00:00:00Z`, { role: "viewer" }),
+    );
+    expect(augustNow).toMatchObject({
+      version: 4,
+      data: { productCode: "PLUS", salesRulesetId: "sales-nl-retail-2026" },
+    });
 
     // The scheduled upgrade (version 2, carried on as version 4) is withdrawn; then the contract is terminated from
     // 1 October.
@@ -195,17 +243,29 @@ describe("life cycle over HTTP", () => {
     expect(october.status).toBe(404);
     expect((await json(october)).detail).toContain("is not valid at 2026-10-15");
     // Old sessions are still explained.
-    expect((await json(await api.call("GET", `${BASE}/contracts/ctr-1?validAt=2026-09-01T00:00:00Z`, { role: "viewer" }))).version).toBe(5);
+    expect(
+      (await json(await api.call("GET", `${BASE}/contracts/ctr-1?validAt=2026-09-01T00:00:00Z`, { role: "viewer" })))
+        .version,
+    ).toBe(5);
 
     const history = await json(await api.call("GET", `${BASE}/contracts/ctr-1/history`, { role: "viewer" }));
-    expect(history.versions.map((v: Json) => v.action)).toEqual(["create", "change", "correct", "correct", "withdraw", "terminate"]);
+    expect(history.versions.map((v: Json) => v.action)).toEqual([
+      "create",
+      "change",
+      "correct",
+      "correct",
+      "withdraw",
+      "terminate",
+    ]);
     expect(history.timeline.map((s: Json) => [s.version, s.state, s.validFrom, s.validTo])).toEqual([
       [3, "active", "2026-01-01T00:00:00.000Z", "2026-06-30T22:00:00.000Z"],
       [5, "active", "2026-06-30T22:00:00.000Z", "2026-09-30T22:00:00.000Z"],
       [6, "absent", "2026-09-30T22:00:00.000Z", null],
     ]);
     const knownEarlier = await json(
-      await api.call("GET", `${BASE}/contracts/ctr-1/history?knownAt=${encodeURIComponent(beforeCorrection)}`, { role: "viewer" }),
+      await api.call("GET", `${BASE}/contracts/ctr-1/history?knownAt=${encodeURIComponent(beforeCorrection)}`, {
+        role: "viewer",
+      }),
     );
     expect(knownEarlier.versions).toHaveLength(2);
 
@@ -220,14 +280,19 @@ describe("life cycle over HTTP", () => {
       [
         "correct",
         "wrong price plan at sign-up",
-        ['salesRulesetId: "sales-nl-retail" → "sales-nl-retail-2026"', "carried into the period 2026-06-30T22:00:00.000Z – open"],
+        [
+          'salesRulesetId: "sales-nl-retail" → "sales-nl-retail-2026"',
+          "carried into the period 2026-06-30T22:00:00.000Z – open",
+        ],
       ],
       ["withdraw", "customer stays on FLEX", ['productCode: "PLUS" → "FLEX"']],
       ["terminate", "cancelled", ['validTo: null → "2026-09-30T22:00:00.000Z"']],
     ]);
     expect(audit.entries[1].by).toMatchObject({ name: "test editor", role: "editor", via: "api" });
 
-    const global = await json(await api.call("GET", `${BASE}/audit?entityType=contracts&action=terminate`, { role: "viewer" }));
+    const global = await json(
+      await api.call("GET", `${BASE}/audit?entityType=contracts&action=terminate`, { role: "viewer" }),
+    );
     expect(global.entries.map((e: Json) => e.entityId)).toEqual(["ctr-1"]);
 
     // A stale expectedVersion is a 409 naming the field.
@@ -245,12 +310,21 @@ describe("life cycle over HTTP", () => {
       body: {
         id: "ctr-2",
         validFrom: "2026-01-01T00:00:00Z",
-        data: { customerId: "cus-1", administrationId: "adm-nl", productCode: "PLUS", salesRulesetId: "sales-nl-retail" },
+        data: {
+          customerId: "cus-1",
+          administrationId: "adm-nl",
+          productCode: "PLUS",
+          salesRulesetId: "sales-nl-retail",
+        },
       },
     });
     await api.call("POST", `${BASE}/tokens`, {
       role: "editor",
-      body: { id: "tok-old", validFrom: "2026-01-01T00:00:00Z", data: { uid: "04OLD", type: "RFID", contractId: "ctr-2" } },
+      body: {
+        id: "tok-old",
+        validFrom: "2026-01-01T00:00:00Z",
+        data: { uid: "04OLD", type: "RFID", contractId: "ctr-2" },
+      },
     });
     const replaced = await api.call("POST", `${BASE}/tokens/tok-old/replace`, {
       role: "editor",
@@ -258,9 +332,13 @@ describe("life cycle over HTTP", () => {
     });
     expect(replaced.status).toBe(201);
     expect(replaced.headers.get("location")).toBe(`${BASE}/tokens/tok-new`);
-    const march = await json(await api.call("GET", `${BASE}/tokens?uid=04OLD&validAt=2026-03-01T00:00:00Z`, { role: "viewer" }));
+    const march = await json(
+      await api.call("GET", `${BASE}/tokens?uid=04OLD&validAt=2026-03-01T00:00:00Z`, { role: "viewer" }),
+    );
     expect(march.items.map((t: Json) => t.entityId)).toEqual(["tok-old"]);
-    const may = await json(await api.call("GET", `${BASE}/tokens?contractId=ctr-2&validAt=2026-05-01T00:00:00Z`, { role: "viewer" }));
+    const may = await json(
+      await api.call("GET", `${BASE}/tokens?contractId=ctr-2&validAt=2026-05-01T00:00:00Z`, { role: "viewer" }),
+    );
     expect(may.items.map((t: Json) => [t.entityId, t.data.replacesTokenId])).toEqual([["tok-new", "tok-old"]]);
     const chain = await json(await api.call("GET", `${BASE}/tokens/tok-new/chain`, { role: "viewer" }));
     expect(chain.chain.map((l: Json) => [l.uid, l.validTo])).toEqual([

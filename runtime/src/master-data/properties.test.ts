@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MasterDataError } from "./errors.ts";
 import { administration } from "./fixtures.ts";
-import { type MasterDataTestContext, openTestMasterData, testActor as by } from "./test-support.ts";
+import { testActor as by, type MasterDataTestContext, openTestMasterData } from "./test-support.ts";
 
 let ctx: MasterDataTestContext;
 let run = 0;
@@ -31,7 +31,15 @@ type Op =
   | { kind: "withdraw"; version: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("change" as const), at: month, field: fc.constantFrom("name" as const, "email" as const), value: fc.nat(9) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("change" as const),
+      at: month,
+      field: fc.constantFrom("name" as const, "email" as const),
+      value: fc.nat(9),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("terminate" as const), at: month }) },
   {
     weight: 2,
@@ -40,7 +48,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       { requiredKeys: ["kind", "version"] },
     ),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), version: fc.integer({ min: 1, max: 5 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("withdraw" as const), version: fc.integer({ min: 1, max: 5 }) }),
+  },
 );
 
 async function apply(id: string, o: Op): Promise<void> {

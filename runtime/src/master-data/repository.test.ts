@@ -2,10 +2,10 @@
 // transaction time, corrections, withdrawals, terminations, token replacement, concurrency and the audit trail.
 import { rmSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Basics, createBasics, driver, location } from "./fixtures.ts";
 import { MasterDataError } from "./errors.ts";
+import { type Basics, createBasics, driver, location } from "./fixtures.ts";
 import { refOf } from "./service.ts";
-import { type MasterDataTestContext, openTestMasterData, testActor as by } from "./test-support.ts";
+import { testActor as by, type MasterDataTestContext, openTestMasterData } from "./test-support.ts";
 
 let ctx: MasterDataTestContext;
 let basics: Basics;
@@ -32,7 +32,11 @@ async function rejection(work: Promise<unknown>): Promise<MasterDataError> {
 describe("validity periods", () => {
   it("a change from a date ends the earlier version there and applies until further notice", async () => {
     const { md } = ctx;
-    await md.customers.change(basics.customerId, { effectiveFrom: "2026-03-01T00:00:00Z", data: { name: "Anna Jansen" } }, by);
+    await md.customers.change(
+      basics.customerId,
+      { effectiveFrom: "2026-03-01T00:00:00Z", data: { name: "Anna Jansen" } },
+      by,
+    );
 
     // 15 February lies before the change: version 1, whose period is now cut at the change's date.
     const feb = await md.customers.get(basics.customerId, "2026-02-15T00:00:00Z");
@@ -74,12 +78,21 @@ describe("validity periods", () => {
     const { md } = ctx;
     const id = basics.customerId;
     await md.customers.change(id, { effectiveFrom: "2026-05-01T00:00:00Z", data: { name: "Anna Jansen" } }, by);
-    const inserted = await md.customers.change(id, { effectiveFrom: "2026-03-01T00:00:00Z", data: { email: "anna@jansen.nl" } }, by);
+    const inserted = await md.customers.change(
+      id,
+      { effectiveFrom: "2026-03-01T00:00:00Z", data: { email: "anna@jansen.nl" } },
+      by,
+    );
 
     // The e-mail change from 1 March takes the period up to the name change already recorded for 1 May (version 3) …
-    expect(inserted.current && refOf(inserted.current)).toMatchObject({ version: 3, validTo: "2026-05-01T00:00:00.000Z" });
+    expect(inserted.current && refOf(inserted.current)).toMatchObject({
+      version: 3,
+      validTo: "2026-05-01T00:00:00.000Z",
+    });
     // … and, since the May version had only inherited the old e-mail, the new e-mail is carried into it (version 4).
-    expect(inserted.versions.map((v) => [v.version, v.validFrom, v.validTo, v.carried ?? false, v.replaces ?? null])).toEqual([
+    expect(
+      inserted.versions.map((v) => [v.version, v.validFrom, v.validTo, v.carried ?? false, v.replaces ?? null]),
+    ).toEqual([
       [3, "2026-03-01T00:00:00.000Z", "2026-05-01T00:00:00.000Z", false, null],
       [4, "2026-05-01T00:00:00.000Z", null, true, 2],
     ]);
@@ -121,7 +134,10 @@ describe("validity periods", () => {
     // Then, from 1 April, a new retail price plan and a description.
     const april = await md.contracts.change(
       id,
-      { effectiveFrom: "2026-04-01T00:00:00Z", data: { salesRulesetId: "sales-nl-retail-2026", description: "spring" } },
+      {
+        effectiveFrom: "2026-04-01T00:00:00Z",
+        data: { salesRulesetId: "sales-nl-retail-2026", description: "spring" },
+      },
       by,
     );
     // The description is carried into July; the price plan is not: July set its own.
@@ -139,11 +155,17 @@ describe("validity periods", () => {
 
   it("refuses a change before the entity begins, and one that changes nothing", async () => {
     const { md } = ctx;
-    const early = await rejection(md.customers.change(basics.customerId, { effectiveFrom: "2025-06-01T00:00:00Z", data: { name: "X" } }, by));
+    const early = await rejection(
+      md.customers.change(basics.customerId, { effectiveFrom: "2025-06-01T00:00:00Z", data: { name: "X" } }, by),
+    );
     expect(early.code).toBe("conflict");
     expect(early.issues[0]?.path).toBe("effectiveFrom");
     const same = await rejection(
-      md.customers.change(basics.customerId, { effectiveFrom: "2026-02-01T00:00:00Z", data: { name: "Anna de Vries" } }, by),
+      md.customers.change(
+        basics.customerId,
+        { effectiveFrom: "2026-02-01T00:00:00Z", data: { name: "Anna de Vries" } },
+        by,
+      ),
     );
     expect(same.code).toBe("invalid");
     expect(same.issues[0]?.path).toBe("data");
@@ -151,7 +173,11 @@ describe("validity periods", () => {
 
   it("null removes an optional field; the merged data must still be valid", async () => {
     const { md } = ctx;
-    const removed = await md.customers.change(basics.customerId, { effectiveFrom: "2026-02-01T00:00:00Z", data: { email: null } }, by);
+    const removed = await md.customers.change(
+      basics.customerId,
+      { effectiveFrom: "2026-02-01T00:00:00Z", data: { email: null } },
+      by,
+    );
     expect(removed.current?.data).not.toHaveProperty("email");
     const invalid = await rejection(
       md.customers.change(basics.customerId, { effectiveFrom: "2026-02-01T00:00:00Z", data: { name: null } }, by),
@@ -166,7 +192,11 @@ describe("scheduled (future) changes", () => {
     // Now is 1 March 2026 (the test clock); the contract's price plan changes on 1 July.
     await md.contracts.change(
       basics.contractId,
-      { effectiveFrom: "2026-07-01T00:00:00+02:00", data: { productCode: "PLUS", salesRulesetId: "sales-nl-plus" }, reason: "upgrade" },
+      {
+        effectiveFrom: "2026-07-01T00:00:00+02:00",
+        data: { productCode: "PLUS", salesRulesetId: "sales-nl-plus" },
+        reason: "upgrade",
+      },
       by,
     );
     // Without a date a lookup means "now": still FLEX.
@@ -200,7 +230,13 @@ describe("scheduled (future) changes", () => {
       by,
     );
     // The withdrawal restores version 1's content for the period version 2 would have covered.
-    expect(withdrawn.versions[0]).toMatchObject({ version: 3, action: "withdraw", replaces: 2, restores: 1, state: "active" });
+    expect(withdrawn.versions[0]).toMatchObject({
+      version: 3,
+      action: "withdraw",
+      replaces: 2,
+      restores: 1,
+      state: "active",
+    });
     expect((await md.contracts.get(basics.contractId, "2026-08-01T00:00:00Z"))?.data.productCode).toBe("FLEX");
     expect(withdrawn.audit.changes).toEqual([{ path: "productCode", before: "PLUS", after: "FLEX" }]);
     expect((await md.contracts.history(basics.contractId)).versions).toHaveLength(3);
@@ -208,8 +244,16 @@ describe("scheduled (future) changes", () => {
 
   it("a termination ends scheduled changes after it, and says so in the audit", async () => {
     const { md } = ctx;
-    await md.contracts.change(basics.contractId, { effectiveFrom: "2026-07-01T00:00:00Z", data: { productCode: "PLUS" } }, by);
-    const ended = await md.contracts.terminate(basics.contractId, { effectiveFrom: "2026-05-01T00:00:00Z", reason: "moved abroad" }, by);
+    await md.contracts.change(
+      basics.contractId,
+      { effectiveFrom: "2026-07-01T00:00:00Z", data: { productCode: "PLUS" } },
+      by,
+    );
+    const ended = await md.contracts.terminate(
+      basics.contractId,
+      { effectiveFrom: "2026-05-01T00:00:00Z", reason: "moved abroad" },
+      by,
+    );
     expect(ended.current).toBeNull();
     expect(ended.audit).toMatchObject({
       action: "terminate",
@@ -219,7 +263,9 @@ describe("scheduled (future) changes", () => {
     });
     expect(await md.contracts.get(basics.contractId, "2026-08-01T00:00:00Z")).toBeNull();
     // Terminating what has already ended is refused, naming the field.
-    const again = await rejection(md.contracts.terminate(basics.contractId, { effectiveFrom: "2026-06-01T00:00:00Z" }, by));
+    const again = await rejection(
+      md.contracts.terminate(basics.contractId, { effectiveFrom: "2026-06-01T00:00:00Z" }, by),
+    );
     expect(again.issues[0]?.path).toBe("effectiveFrom");
   });
 });
@@ -244,7 +290,10 @@ describe("as of a transaction time (knownAt)", () => {
     expect(asKnown?.data.name).toBe("Anna de Vries");
     // One millisecond before the correction's recordedAt still gives the old name; at it, the new one.
     const recordedAt = new Date(corrected.versions[0]?.recordedAt as string);
-    expect((await md.customers.get(basics.customerId, { validAt: feb, knownAt: new Date(recordedAt.getTime() - 1) }))?.version).toBe(1);
+    expect(
+      (await md.customers.get(basics.customerId, { validAt: feb, knownAt: new Date(recordedAt.getTime() - 1) }))
+        ?.version,
+    ).toBe(1);
     expect((await md.customers.get(basics.customerId, { validAt: feb, knownAt: recordedAt }))?.version).toBe(2);
 
     // Without knownAt: everything recorded, so the corrected name — for the whole period version 1 covered.
@@ -278,13 +327,19 @@ describe("as of a transaction time (knownAt)", () => {
       { path: "validFrom", before: "2025-12-31T23:00:00.000Z", after: "2026-01-14T23:00:00.000Z" },
     ]);
     expect(await md.contracts.get(basics.contractId, "2026-01-10T00:00:00Z")).toBeNull();
-    expect((await md.contracts.get(basics.contractId, { validAt: "2026-01-10T00:00:00Z", knownAt: recorded }))?.version).toBe(1);
+    expect(
+      (await md.contracts.get(basics.contractId, { validAt: "2026-01-10T00:00:00Z", knownAt: recorded }))?.version,
+    ).toBe(1);
     expect((await md.contracts.get(basics.contractId, "2026-01-20T00:00:00Z"))?.version).toBe(3);
   });
 
   it("a change's date corrected to later brings back the previous content in between", async () => {
     const { md } = ctx;
-    await md.contracts.change(basics.contractId, { effectiveFrom: "2026-03-01T00:00:00Z", data: { productCode: "PLUS" } }, by);
+    await md.contracts.change(
+      basics.contractId,
+      { effectiveFrom: "2026-03-01T00:00:00Z", data: { productCode: "PLUS" } },
+      by,
+    );
     await md.contracts.correct(
       basics.contractId,
       { version: 2, validFrom: "2026-04-01T00:00:00Z", reason: "upgrade was for April" },
@@ -296,7 +351,9 @@ describe("as of a transaction time (knownAt)", () => {
     expect((await md.contracts.history(basics.contractId)).versions[2]).toMatchObject({ restores: 1, replaces: 2 });
     expect((await md.contracts.get(basics.contractId, "2026-04-15T00:00:00Z"))?.data.productCode).toBe("PLUS");
     // Version 2 no longer applies anywhere: correcting it again is refused with a pointer to the field.
-    const stale = await rejection(md.contracts.correct(basics.contractId, { version: 2, data: { productCode: "FLEX" }, reason: "x" }, by));
+    const stale = await rejection(
+      md.contracts.correct(basics.contractId, { version: 2, data: { productCode: "FLEX" }, reason: "x" }, by),
+    );
     expect(stale).toMatchObject({ code: "conflict" });
     expect(stale.issues[0]?.path).toBe("version");
   });
@@ -306,10 +363,18 @@ describe("a terminated contract still explains old sessions", () => {
   it("looks up the contract, its subscriptions and the card as they were at the session's start", async () => {
     const { md, clock } = ctx;
     await md.subscriptions.create(
-      { id: "sub-roam", data: { contractId: basics.contractId, productCode: "ROAM-EU" }, validFrom: "2026-02-01T00:00:00Z" },
+      {
+        id: "sub-roam",
+        data: { contractId: basics.contractId, productCode: "ROAM-EU" },
+        validFrom: "2026-02-01T00:00:00Z",
+      },
       by,
     );
-    await md.contracts.change(basics.contractId, { effectiveFrom: "2026-04-01T00:00:00Z", data: { salesRulesetId: "sales-nl-2026b" } }, by);
+    await md.contracts.change(
+      basics.contractId,
+      { effectiveFrom: "2026-04-01T00:00:00Z", data: { salesRulesetId: "sales-nl-2026b" } },
+      by,
+    );
 
     // A session on 10 March was priced then; the pipeline records the versions it used.
     clock.set("2026-03-10T18:00:00Z");
@@ -320,27 +385,51 @@ describe("a terminated contract still explains old sessions", () => {
     const used = [token, contract, ...subscriptions].map((r) => r && refOf(r));
     expect(used).toEqual([
       { entityType: "token", entityId: "tok-anna-1", version: 1, validFrom: "2025-12-31T23:00:00.000Z", validTo: null },
-      { entityType: "contract", entityId: "ctr-anna", version: 1, validFrom: "2025-12-31T23:00:00.000Z", validTo: "2026-04-01T00:00:00.000Z" },
-      { entityType: "subscription", entityId: "sub-roam", version: 1, validFrom: "2026-02-01T00:00:00.000Z", validTo: null },
+      {
+        entityType: "contract",
+        entityId: "ctr-anna",
+        version: 1,
+        validFrom: "2025-12-31T23:00:00.000Z",
+        validTo: "2026-04-01T00:00:00.000Z",
+      },
+      {
+        entityType: "subscription",
+        entityId: "sub-roam",
+        version: 1,
+        validFrom: "2026-02-01T00:00:00.000Z",
+        validTo: null,
+      },
     ]);
     const pricedAt = clock.now();
 
     // In September the contract is terminated from 1 July (and the subscription with it).
     clock.set("2026-09-01T09:00:00Z");
-    await md.contracts.terminate(basics.contractId, { effectiveFrom: "2026-07-01T00:00:00Z", reason: "cancelled by customer" }, by);
+    await md.contracts.terminate(
+      basics.contractId,
+      { effectiveFrom: "2026-07-01T00:00:00Z", reason: "cancelled by customer" },
+      by,
+    );
     await md.subscriptions.terminate("sub-roam", { effectiveFrom: "2026-07-01T00:00:00Z" }, by);
 
     // The March session is still explained by the same contract version and price plan …
     const again = await md.contracts.get(basics.contractId, sessionStart);
     expect(again).toMatchObject({ version: 1, data: { salesRulesetId: "sales-nl-retail" } });
-    expect(await md.contracts.version(basics.contractId, 1)).toMatchObject({ data: { salesRulesetId: "sales-nl-retail" } });
-    expect((await md.contracts.subscriptions(basics.contractId, sessionStart)).map((s) => s.entityId)).toEqual(["sub-roam"]);
+    expect(await md.contracts.version(basics.contractId, 1)).toMatchObject({
+      data: { salesRulesetId: "sales-nl-retail" },
+    });
+    expect((await md.contracts.subscriptions(basics.contractId, sessionStart)).map((s) => s.entityId)).toEqual([
+      "sub-roam",
+    ]);
     // … a session in May finds the April price plan, one in August finds no contract and no subscription …
-    expect((await md.contracts.get(basics.contractId, "2026-05-10T00:00:00Z"))?.data.salesRulesetId).toBe("sales-nl-2026b");
+    expect((await md.contracts.get(basics.contractId, "2026-05-10T00:00:00Z"))?.data.salesRulesetId).toBe(
+      "sales-nl-2026b",
+    );
     expect(await md.contracts.get(basics.contractId, "2026-08-10T00:00:00Z")).toBeNull();
     expect(await md.contracts.subscriptions(basics.contractId, "2026-08-10T00:00:00Z")).toEqual([]);
     // … and asked as known when it was priced, the contract's period was still open after April.
-    expect((await md.contracts.get(basics.contractId, { validAt: "2026-08-10T00:00:00Z", knownAt: pricedAt }))?.version).toBe(2);
+    expect(
+      (await md.contracts.get(basics.contractId, { validAt: "2026-08-10T00:00:00Z", knownAt: pricedAt }))?.version,
+    ).toBe(2);
   });
 });
 
@@ -349,7 +438,11 @@ describe("token replacement", () => {
     const { md } = ctx;
     const { replacement, replaced } = await md.tokens.replace(
       basics.tokenId,
-      { effectiveFrom: "2026-05-15T00:00:00+02:00", token: { id: "tok-anna-2", uid: "04CC33DD44", visualNumber: "TST-0002" }, reason: "card lost" },
+      {
+        effectiveFrom: "2026-05-15T00:00:00+02:00",
+        token: { id: "tok-anna-2", uid: "04CC33DD44", visualNumber: "TST-0002" },
+        reason: "card lost",
+      },
       by,
     );
     expect(replacement.current?.data).toEqual({
@@ -362,7 +455,10 @@ describe("token replacement", () => {
     expect(replaced.audit.reason).toBe("replaced by token tok-anna-2 (04CC33DD44): card lost");
 
     // A session with the old card in April: the old token (the contract it leads to is unchanged).
-    expect(await md.tokens.byUid("04AA11BB22", "2026-04-20T10:00:00Z")).toMatchObject({ entityId: "tok-anna-1", version: 1 });
+    expect(await md.tokens.byUid("04AA11BB22", "2026-04-20T10:00:00Z")).toMatchObject({
+      entityId: "tok-anna-1",
+      version: 1,
+    });
     // After the replacement the old uid is no longer valid, the new one is.
     expect(await md.tokens.byUid("04AA11BB22", "2026-06-01T10:00:00Z")).toBeNull();
     expect(await md.tokens.byUid("04CC33DD44", "2026-06-01T10:00:00Z")).toMatchObject({ entityId: "tok-anna-2" });
@@ -371,8 +467,20 @@ describe("token replacement", () => {
 
     // The chain, from either end, oldest first.
     const chain = [
-      { entityId: "tok-anna-1", uid: "04AA11BB22", visualNumber: "TST-0001", validFrom: "2025-12-31T23:00:00.000Z", validTo: "2026-05-14T22:00:00.000Z" },
-      { entityId: "tok-anna-2", uid: "04CC33DD44", visualNumber: "TST-0002", validFrom: "2026-05-14T22:00:00.000Z", validTo: null },
+      {
+        entityId: "tok-anna-1",
+        uid: "04AA11BB22",
+        visualNumber: "TST-0001",
+        validFrom: "2025-12-31T23:00:00.000Z",
+        validTo: "2026-05-14T22:00:00.000Z",
+      },
+      {
+        entityId: "tok-anna-2",
+        uid: "04CC33DD44",
+        visualNumber: "TST-0002",
+        validFrom: "2026-05-14T22:00:00.000Z",
+        validTo: null,
+      },
     ];
     expect(await md.tokens.chain("tok-anna-2")).toEqual(chain);
     expect(await md.tokens.chain("tok-anna-1")).toEqual(chain);
@@ -381,7 +489,10 @@ describe("token replacement", () => {
 
     // A uid belongs to one token for good: the old uid cannot be given to another card.
     const reuse = await rejection(
-      md.tokens.create({ data: { uid: "04AA11BB22", type: "RFID", contractId: basics.contractId }, validFrom: "2026-07-01T00:00:00Z" }, by),
+      md.tokens.create(
+        { data: { uid: "04AA11BB22", type: "RFID", contractId: basics.contractId }, validFrom: "2026-07-01T00:00:00Z" },
+        by,
+      ),
     );
     expect(reuse).toMatchObject({ code: "conflict" });
     expect(reuse.issues[0]?.path).toBe("data.uid");
@@ -398,7 +509,10 @@ describe("token replacement", () => {
 describe("lookups by natural keys", () => {
   it("party by OCPI id, agreement for (CPO, administration), location and EVSE by CPO and OCPI ids", async () => {
     const { md } = ctx;
-    expect(await md.parties.byOcpiId("NL", "GRN", "2026-02-01T00:00:00Z")).toMatchObject({ entityId: "NL-GRN", version: 1 });
+    expect(await md.parties.byOcpiId("NL", "GRN", "2026-02-01T00:00:00Z")).toMatchObject({
+      entityId: "NL-GRN",
+      version: 1,
+    });
     expect(await md.parties.byOcpiId("NL", "XXX", "2026-02-01T00:00:00Z")).toBeNull();
 
     await md.agreements.create(
@@ -416,14 +530,21 @@ describe("lookups by natural keys", () => {
     // From 1 April we buy at our own purchase rule set instead of the CPO's tariffs.
     await md.agreements.change(
       (await md.agreements.for(basics.cpoId, basics.administrationId))?.entityId as string,
-      { effectiveFrom: "2026-04-01T00:00:00Z", data: { purchasePricing: { kind: "ruleset", rulesetId: "purchase-groenlaad" } } },
+      {
+        effectiveFrom: "2026-04-01T00:00:00Z",
+        data: { purchasePricing: { kind: "ruleset", rulesetId: "purchase-groenlaad" } },
+      },
       by,
     );
     const cpo = { countryCode: "NL", partyId: "GRN" };
-    expect((await md.agreements.for(cpo, basics.administrationId, "2026-03-01T00:00:00Z"))?.data.purchasePricing).toEqual({
+    expect(
+      (await md.agreements.for(cpo, basics.administrationId, "2026-03-01T00:00:00Z"))?.data.purchasePricing,
+    ).toEqual({
       kind: "ocpi-tariffs",
     });
-    expect((await md.agreements.for(cpo, basics.administrationId, "2026-05-01T00:00:00Z"))?.data.purchasePricing).toEqual({
+    expect(
+      (await md.agreements.for(cpo, basics.administrationId, "2026-05-01T00:00:00Z"))?.data.purchasePricing,
+    ).toEqual({
       kind: "ruleset",
       rulesetId: "purchase-groenlaad",
     });
@@ -490,7 +611,9 @@ describe("concurrency", () => {
     // Six writers at once, all from the same date; each plans on what it reads, so some lose the race for a version
     // number and plan again on top of the winner.
     const results = await Promise.all(
-      patches.map((data) => md.customers.change(basics.customerId, { effectiveFrom: "2026-02-01T00:00:00Z", data }, by)),
+      patches.map((data) =>
+        md.customers.change(basics.customerId, { effectiveFrom: "2026-02-01T00:00:00Z", data }, by),
+      ),
     );
     expect(results.map((r) => r.versions[0]?.version).sort()).toEqual([2, 3, 4, 5, 6, 7]);
     // The latest version carries every change: nothing was overwritten with stale data.
@@ -512,9 +635,17 @@ describe("concurrency", () => {
 
   it("expectedVersion refuses a change based on a stale read", async () => {
     const { md } = ctx;
-    await md.customers.change(basics.customerId, { effectiveFrom: "2026-02-01T00:00:00Z", data: { name: "A" }, expectedVersion: 1 }, by);
+    await md.customers.change(
+      basics.customerId,
+      { effectiveFrom: "2026-02-01T00:00:00Z", data: { name: "A" }, expectedVersion: 1 },
+      by,
+    );
     const stale = await rejection(
-      md.customers.change(basics.customerId, { effectiveFrom: "2026-02-01T00:00:00Z", data: { name: "B" }, expectedVersion: 1 }, by),
+      md.customers.change(
+        basics.customerId,
+        { effectiveFrom: "2026-02-01T00:00:00Z", data: { name: "B" }, expectedVersion: 1 },
+        by,
+      ),
     );
     expect(stale).toMatchObject({ code: "conflict" });
     expect(stale.issues[0]?.path).toBe("expectedVersion");
@@ -524,7 +655,14 @@ describe("concurrency", () => {
     const { md } = ctx;
     const attempts = await Promise.allSettled(
       [1, 2, 3, 4].map((n) =>
-        md.tokens.create({ id: `tok-race-${n}`, data: { uid: "04RACE", type: "RFID", contractId: basics.contractId }, validFrom: JAN_1 }, by),
+        md.tokens.create(
+          {
+            id: `tok-race-${n}`,
+            data: { uid: "04RACE", type: "RFID", contractId: basics.contractId },
+            validFrom: JAN_1,
+          },
+          by,
+        ),
       ),
     );
     expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(1);
@@ -622,7 +760,11 @@ describe("audit trail", () => {
 describe("durability", () => {
   it("versions, keys and the audit trail survive a restart", async () => {
     const dataDir = ctx.dataDir;
-    await ctx.md.customers.change(basics.customerId, { effectiveFrom: "2026-02-01T00:00:00Z", data: { name: "Anna B." } }, by);
+    await ctx.md.customers.change(
+      basics.customerId,
+      { effectiveFrom: "2026-02-01T00:00:00Z", data: { name: "Anna B." } },
+      by,
+    );
     await ctx.store.close();
     const reopened = await openTestMasterData({ dataDir });
     try {

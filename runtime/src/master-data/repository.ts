@@ -14,6 +14,7 @@ import { MasterDataError } from "./errors.ts";
 import {
   type Actor,
   type AuditEntry,
+  ENTITY_ID_PATTERN,
   type EntityData,
   type EntityType,
   entitySchemas,
@@ -118,7 +119,11 @@ export type ChangeInput<K extends EntityType> = {
   expectedVersion?: number | undefined;
 };
 
-export type TerminateInput = { effectiveFrom: Instant; reason?: string | undefined; expectedVersion?: number | undefined };
+export type TerminateInput = {
+  effectiveFrom: Instant;
+  reason?: string | undefined;
+  expectedVersion?: number | undefined;
+};
 
 export type CorrectInput<K extends EntityType> = {
   /** The version whose record was wrong. */
@@ -209,7 +214,10 @@ export function toInstant(value: Instant, path: string): Date {
     return value;
   }
   if (typeof value !== "string" || !isoInstant.safeParse(value).success) {
-    throw MasterDataError.invalid(path, 'expected an ISO 8601 date-time with an offset, e.g. "2026-03-01T00:00:00+01:00"');
+    throw MasterDataError.invalid(
+      path,
+      'expected an ISO 8601 date-time with an offset, e.g. "2026-03-01T00:00:00+01:00"',
+    );
   }
   return new Date(value);
 }
@@ -247,7 +255,9 @@ export function validateData<K extends EntityType>(type: K, data: unknown): Enti
   const first = issues[0];
   throw new MasterDataError(
     "invalid",
-    first ? `${first.path}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}` : "invalid data",
+    first
+      ? `${first.path}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`
+      : "invalid data",
     issues,
   );
 }
@@ -401,7 +411,11 @@ export class TemporalRepository {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.versions.createIndex({ key: { entityType: 1, entityId: 1, version: 1 }, unique: true, name: "entity_version_unique" });
+    await this.versions.createIndex({
+      key: { entityType: 1, entityId: 1, version: 1 },
+      unique: true,
+      name: "entity_version_unique",
+    });
     await this.versions.createIndex({ key: { entityType: 1, entityId: 1 }, name: "entity" });
     await this.versions.createIndex({ key: { entityType: 1, keys: 1 }, name: "entity_keys" });
     await this.versions.createIndex({ key: { entityType: 1, refs: 1 }, name: "entity_refs" });
@@ -438,7 +452,11 @@ export class TemporalRepository {
     return this.resolve<K>(await this.records(type, id), validAt, knownAt);
   }
 
-  private resolve<K extends EntityType>(records: VersionDoc[], validAt: Date, knownAt: Date | null): Resolved<K> | null {
+  private resolve<K extends EntityType>(
+    records: VersionDoc[],
+    validAt: Date,
+    knownAt: Date | null,
+  ): Resolved<K> | null {
     const segment = segmentAt(timelineOf(records, knownAt), validAt.getTime());
     return segment && segment.record.state === "active" ? resolvedOf<K>(segment, knownAt) : null;
   }
@@ -465,7 +483,10 @@ export class TemporalRepository {
   /** The entities whose data refers to `id` in `field` as of `asOf` (e.g. the subscriptions of a contract). */
   async byRef<K extends EntityType>(type: K, field: string, id: string, asOf?: AsOf): Promise<Resolved<K>[]> {
     const { validAt, knownAt } = this.asOf(asOf);
-    const docs = await this.versions.find({ entityType: type, refs: `${field}=${id}` }, { projection: { entityId: 1 } });
+    const docs = await this.versions.find(
+      { entityType: type, refs: `${field}=${id}` },
+      { projection: { entityId: 1 } },
+    );
     const ids = [...new Set(docs.map((d) => d.entityId))].sort();
     const out: Resolved<K>[] = [];
     for (const entityId of ids) {
@@ -507,7 +528,8 @@ export class TemporalRepository {
       const found = this.resolve<K>(records, validAt, knownAt);
       if (!found) continue;
       const data = found.data as never;
-      if (Object.entries(where).every(([name, value]) => matches(rules.filters[name]?.(data), value))) items.push(found);
+      if (Object.entries(where).every(([name, value]) => matches(rules.filters[name]?.(data), value)))
+        items.push(found);
     }
     const offset = options.offset ?? 0;
     const limit = options.limit ?? 100;
@@ -515,7 +537,11 @@ export class TemporalRepository {
   }
 
   /** Every record (as known at `knownAt`, default all) and the valid-time line they give. */
-  async history<K extends EntityType>(type: K, id: string, options: { knownAt?: Instant | null } = {}): Promise<History<K>> {
+  async history<K extends EntityType>(
+    type: K,
+    id: string,
+    options: { knownAt?: Instant | null } = {},
+  ): Promise<History<K>> {
     const knownAt = options.knownAt == null ? null : toInstant(options.knownAt, "knownAt");
     const records = await this.records(type, id);
     if (records.length === 0) throw new MasterDataError("not-found", `no ${type} "${id}"`);
@@ -557,6 +583,8 @@ export class TemporalRepository {
     const validFrom = toInstant(input.validFrom, "validFrom");
     const data = validateData(type, input.data) as Record<string, unknown>;
     const id = input.id ?? rules.defaultId?.(data as never) ?? generateId(rules.idPrefix);
+    if (!ENTITY_ID_PATTERN.test(id))
+      throw MasterDataError.invalid("id", "expected an id: letters, digits, _ - . (at most 100)");
     if (await this.exists(type, id)) throw MasterDataError.conflict(`${type} "${id}" already exists`, "id");
     await this.checkRefs(type, id, data, null);
     await this.claimKeys(type, id, rules.keys(data as never));
@@ -620,11 +648,16 @@ export class TemporalRepository {
   }
 
   /** Ends the entity's validity at `effectiveFrom` (changes scheduled after it no longer apply). */
-  async terminate<K extends EntityType>(type: K, id: string, input: TerminateInput, by: Actor): Promise<WriteResult<K>> {
+  async terminate<K extends EntityType>(
+    type: K,
+    id: string,
+    input: TerminateInput,
+    by: Actor,
+  ): Promise<WriteResult<K>> {
     const at = toInstant(input.effectiveFrom, "effectiveFrom").getTime();
     return this.write(type, id, input.reason, by, input.expectedVersion, ({ segments }) => {
       const here = segmentAt(segments, at);
-      if (!here || here.record.state !== "active") {
+      if (here?.record.state !== "active") {
         const start = firstActiveStart(segments);
         throw MasterDataError.conflict(
           start === undefined || at < start
@@ -656,7 +689,10 @@ export class TemporalRepository {
       const { target, segment } = this.periodOf(type, id, records, segments, input.version);
       const { from, to } = segment;
       if (target.state === "absent" && input.data !== undefined) {
-        throw MasterDataError.invalid("data", `version ${target.version} is a termination and has no data; correct its validFrom or withdraw it`);
+        throw MasterDataError.invalid(
+          "data",
+          `version ${target.version} is a termination and has no data; correct its validFrom or withdraw it`,
+        );
       }
       const previous = target.data;
       const data =
@@ -665,9 +701,14 @@ export class TemporalRepository {
           : previous;
       const start = newStart ?? from;
       if (start >= to) {
-        throw MasterDataError.invalid("validFrom", `must be before the end of version ${target.version}'s period (${iso(to)})`);
+        throw MasterDataError.invalid(
+          "validFrom",
+          `must be before the end of version ${target.version}'s period (${iso(to)})`,
+        );
       }
-      if (start === from && sameJson(data, previous)) throw MasterDataError.invalid("data", "the correction changes nothing");
+      if (start === from && sameJson(data, previous)) {
+        throw MasterDataError.invalid("data", "the correction changes nothing");
+      }
       const planned: PlannedRecord[] = [];
       if (start > from) {
         // The part of the period the version no longer covers goes back to what was in effect before it.
@@ -686,7 +727,12 @@ export class TemporalRepository {
         previous !== null && data !== null && to !== INFINITY ? carryForward(type, segments, to, previous, data) : [];
       planned.push(...carried);
       const changes = target.state === "active" ? diffFields(previous, data) : [];
-      if (start !== from) changes.push({ path: target.state === "active" ? "validFrom" : "validTo", before: iso(from), after: iso(start) });
+      if (start !== from)
+        changes.push({
+          path: target.state === "active" ? "validFrom" : "validTo",
+          before: iso(from),
+          after: iso(start),
+        });
       return {
         action: "correct",
         records: planned,
@@ -722,7 +768,8 @@ export class TemporalRepository {
           : [];
       let changes: FieldChange[];
       if (target.state === "active" && restored.state === "active") changes = diffFields(target.data, restored.data);
-      else if (target.state === "absent") changes = [{ path: "validTo", before: iso(segment.from), after: isoOrNull(segment.to) }];
+      else if (target.state === "absent")
+        changes = [{ path: "validTo", before: iso(segment.from), after: isoOrNull(segment.to) }];
       else changes = [{ path: "validTo", before: isoOrNull(segment.to), after: iso(segment.from) }];
       return {
         action: "withdraw",
@@ -764,7 +811,10 @@ export class TemporalRepository {
     version: number,
   ): { target: VersionDoc; segment: Segment<VersionDoc> } {
     let target = records.find((r) => r.version === version);
-    if (!target) throw new MasterDataError("not-found", `${type} "${id}" has no version ${version}`, [{ path: "version", message: "no such version" }]);
+    if (!target)
+      throw new MasterDataError("not-found", `${type} "${id}" has no version ${version}`, [
+        { path: "version", message: "no such version" },
+      ]);
     let periods = segments.filter((s) => s.record.version === version);
     // A version whose period later changes were carried into lives on in the record that carried them.
     while (periods.length === 0) {
@@ -898,8 +948,10 @@ export class TemporalRepository {
     for (const [field, target] of Object.entries(rulesOf(type).refs)) {
       const value = data[field];
       if (typeof value !== "string" || value === previous?.[field]) continue;
-      if (target === type && value === id) throw MasterDataError.invalid(`data.${field}`, `a ${type} cannot refer to itself`);
-      if (!(await this.exists(target, value))) throw MasterDataError.invalid(`data.${field}`, `no ${target} "${value}"`);
+      if (target === type && value === id)
+        throw MasterDataError.invalid(`data.${field}`, `a ${type} cannot refer to itself`);
+      if (!(await this.exists(target, value)))
+        throw MasterDataError.invalid(`data.${field}`, `no ${target} "${value}"`);
     }
   }
 
@@ -930,7 +982,10 @@ export class TemporalRepository {
         );
         if (taken) continue;
       }
-      throw MasterDataError.conflict(`${k.field} "${k.value}" is already used by ${type} "${owner.entityId}"`, `data.${k.field}`);
+      throw MasterDataError.conflict(
+        `${k.field} "${k.value}" is already used by ${type} "${owner.entityId}"`,
+        `data.${k.field}`,
+      );
     }
   }
 }

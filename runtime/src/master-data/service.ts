@@ -110,7 +110,9 @@ export class PartyApi extends EntityApi<"party"> {
 
   /** The entity id of a party reference (null when no party has that OCPI id). */
   async idOf(ref: PartyRef): Promise<string | null> {
-    return typeof ref === "string" ? ref : this.repository.keyOwner(this.type, "ocpiId", partyKey(ref.countryCode, ref.partyId));
+    return typeof ref === "string"
+      ? ref
+      : this.repository.keyOwner(this.type, "ocpiId", partyKey(ref.countryCode, ref.partyId));
   }
 }
 
@@ -125,7 +127,9 @@ export class AgreementApi extends EntityApi<"agreement"> {
   /** The roaming agreement between a CPO and an administration in effect at `at`. */
   async for(cpo: PartyRef, administrationId: string, at?: AsOf): Promise<Resolved<"agreement"> | null> {
     const cpoId = await this.parties.idOf(cpo);
-    return cpoId === null ? null : this.repository.byKey(this.type, "cpoAdministration", agreementKey(cpoId, administrationId), at);
+    return cpoId === null
+      ? null
+      : this.repository.byKey(this.type, "cpoAdministration", agreementKey(cpoId, administrationId), at);
   }
 }
 
@@ -207,7 +211,8 @@ export class TokenApi extends EntityApi<"token"> {
     const at = toInstant(input.effectiveFrom, "effectiveFrom");
     const old = await this.get(tokenId, at);
     if (!old) {
-      if (!(await this.repository.exists(this.type, tokenId))) throw new MasterDataError("not-found", `no token "${tokenId}"`);
+      if (!(await this.repository.exists(this.type, tokenId)))
+        throw new MasterDataError("not-found", `no token "${tokenId}"`);
       throw MasterDataError.conflict(`token "${tokenId}" is not valid at ${at.toISOString()}`, "effectiveFrom");
     }
     const { id, uid, type, visualNumber, contractId } = input.token;
@@ -247,11 +252,18 @@ export class TokenApi extends EntityApi<"token"> {
       const active = history?.timeline.filter((s) => s.state === "active") ?? [];
       const first = active[0];
       const last = active.at(-1);
-      if (!first || !last || !last.data) return null;
+      if (!first || !last?.data) return null;
       const next = history?.timeline.find((s) => s.validFrom === last.validTo);
-      const out: TokenLink = { entityId: id, uid: last.data.uid, validFrom: first.validFrom, validTo: next ? next.validFrom : last.validTo };
+      const out: TokenLink = {
+        entityId: id,
+        uid: last.data.uid,
+        validFrom: first.validFrom,
+        validTo: next ? next.validFrom : last.validTo,
+      };
       if (last.data.visualNumber !== undefined) out.visualNumber = last.data.visualNumber;
-      return last.data.replacesTokenId === undefined ? { link: out } : { link: out, replaces: last.data.replacesTokenId };
+      return last.data.replacesTokenId === undefined
+        ? { link: out }
+        : { link: out, replaces: last.data.replacesTokenId };
     };
     const start = await link(tokenId);
     if (!start) throw new MasterDataError("not-found", `no token "${tokenId}"`);
@@ -265,10 +277,12 @@ export class TokenApi extends EntityApi<"token"> {
       back = previous.replaces;
     }
     for (let current = tokenId; ; ) {
-      const successors = (await this.repository.versions.find(
-        { entityType: this.type, refs: `replacesTokenId=${current}` },
-        { projection: { entityId: 1 } },
-      )).map((d) => d.entityId);
+      const successors = (
+        await this.repository.versions.find(
+          { entityType: this.type, refs: `replacesTokenId=${current}` },
+          { projection: { entityId: 1 } },
+        )
+      ).map((d) => d.entityId);
       const next = [...new Set(successors)].find((id) => !seen.has(id));
       if (next === undefined) break;
       seen.add(next);

@@ -38,7 +38,9 @@ export interface MasterDataTestContext {
   close(): Promise<void>;
 }
 
-export async function openTestMasterData(options: { clock?: TestClock; dataDir?: string } = {}): Promise<MasterDataTestContext> {
+export async function openTestMasterData(
+  options: { clock?: TestClock; dataDir?: string } = {},
+): Promise<MasterDataTestContext> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "voltrate-master-data-"));
   const clock = options.clock ?? new TestClock("2026-03-01T12:00:00Z");
   const store = await openStore({ dataDir });

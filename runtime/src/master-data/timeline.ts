@@ -24,7 +24,12 @@ export interface Segment<R extends TimedRecord = TimedRecord> {
 const end = (d: Date | null): number => (d === null ? Number.POSITIVE_INFINITY : d.getTime());
 
 /** The line with `record` laid over [from, to): overlapped segments are cut back or removed. */
-export function paint<R extends TimedRecord>(segments: readonly Segment<R>[], from: number, to: number, record: R): Segment<R>[] {
+export function paint<R extends TimedRecord>(
+  segments: readonly Segment<R>[],
+  from: number,
+  to: number,
+  record: R,
+): Segment<R>[] {
   const out: Segment<R>[] = [];
   for (const s of segments) {
     if (s.to <= from || s.from >= to) {
@@ -64,12 +69,18 @@ export function nextBoundaryAfter(segments: readonly Segment[], t: number): numb
 }
 
 /** The segment that ends exactly where `from` starts (the period before), if any. */
-export function segmentBefore<R extends TimedRecord>(segments: readonly Segment<R>[], from: number): Segment<R> | undefined {
+export function segmentBefore<R extends TimedRecord>(
+  segments: readonly Segment<R>[],
+  from: number,
+): Segment<R> | undefined {
   return segments.find((s) => s.to === from);
 }
 
 /** The last active segment starting at or before `t`. */
-export function lastActiveAtOrBefore<R extends TimedRecord>(segments: readonly Segment<R>[], t: number): Segment<R> | undefined {
+export function lastActiveAtOrBefore<R extends TimedRecord>(
+  segments: readonly Segment<R>[],
+  t: number,
+): Segment<R> | undefined {
   let found: Segment<R> | undefined;
   for (const s of segments) if (s.record.state === "active" && s.from <= t) found = s;
   return found;

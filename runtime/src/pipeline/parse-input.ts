@@ -7,8 +7,8 @@ import {
   countryAlpha2,
   detectCdrVersion,
   formatPath,
-  ocpiInstant,
   type OcpiCdr,
+  ocpiInstant,
   type ParseIssue,
   parseCdr,
   parseTariff,
@@ -241,7 +241,8 @@ function badDateField(json: unknown): ParseIssue | undefined {
   for (const field of DATE_FIELDS) {
     const value = json[field];
     if (value === undefined || value === null) continue;
-    if (typeof value !== "string") return { path: field, message: "expected an OCPI DateTime such as 2015-06-29T20:39:09Z" };
+    if (typeof value !== "string")
+      return { path: field, message: "expected an OCPI DateTime such as 2015-06-29T20:39:09Z" };
     try {
       ocpiInstant(value);
     } catch {

@@ -24,6 +24,7 @@ import { minorOf, moneyString } from "./money.ts";
 import { type ParsedSession, parseInput } from "./parse-input.ts";
 import type { PipelineMasterData, PipelineRuleVersions } from "./ports.ts";
 import {
+  fingerprintBucketOf,
   LOCK_STALE_MS,
   type RevisionDoc,
   revisionIdOf,
@@ -198,6 +199,7 @@ export class Pipeline {
           cpo: parsed?.cpo ?? null,
           cpoSessionId: parsed?.cpoSessionId ?? null,
           fingerprint: parsed ? (fingerprintOf(parsed) ?? null) : null,
+          fingerprintBucket: parsed ? fingerprintBucketOf(fingerprintOf(parsed) ?? null, parsed.session.start) : null,
           start: parsed?.session.start ?? null,
           administrationId: null,
           dropOut: null,
@@ -401,15 +403,17 @@ export class Pipeline {
       set.cpo = parsed.cpo;
       set.cpoSessionId = parsed.cpoSessionId;
       set.fingerprint = fingerprintOf(parsed) ?? null;
+      set.fingerprintBucket = fingerprintBucketOf(set.fingerprint, parsed.session.start);
       set.start = parsed.session.start;
     }
+    let after: SessionDoc = { ...head, ...set, lock: null, lockedAt: null };
     if (!(await this.records.finish(head._id, lock, set))) {
       this.deps.logger?.warn(
         { sessionId: head._id, revision: revisionNumber },
         "the session's lock was taken over while processing",
       );
+      after = (await this.records.head(head._id)) ?? after;
     }
-    const after = (await this.records.head(head._id)) ?? { ...head, ...set, lock: null, lockedAt: null };
     const result: ProcessResult = {
       outcome: kind === "original" ? "created" : kind === "correction" ? "correction" : "reprocessed",
       session: summaryOf(after),

@@ -38,6 +38,8 @@ export type SessionDoc = {
   cpo: string | null;
   cpoSessionId: string | null;
   fingerprint: string | null;
+  /** "<fingerprint>|<minute of start>": what the fingerprint search looks up by index. */
+  fingerprintBucket: string | null;
   start: Date | null;
   administrationId: string | null;
   dropOut: (Omit<DropOutInfo, "data"> & { amountMinor?: number }) | null;
@@ -49,6 +51,13 @@ export type RevisionDoc = Omit<SessionRevision, "id"> & { _id: string };
 /** The id of a session: derived from its key, so every process agrees on it. */
 export function sessionIdOf(key: string): string {
   return `ses_${createHash("sha256").update(key).digest("base64url").slice(0, 22)}`;
+}
+
+const BUCKET_MS = 60_000;
+
+/** The fingerprint search key of a session: its fingerprint and the minute its start falls in. */
+export function fingerprintBucketOf(fingerprint: string | null, start: Date | null): string | null {
+  return fingerprint === null || start === null ? null : `${fingerprint}|${Math.floor(start.getTime() / BUCKET_MS)}`;
 }
 
 export const revisionIdOf = (sessionId: string, revision: number): string => `${sessionId}.r${revision}`;
@@ -111,7 +120,7 @@ export class SessionRecords implements DuplicateFinder {
   async init(): Promise<void> {
     await this.sessions.createIndex({ key: { key: 1 }, unique: true, name: "key_unique" });
     await this.sessions.createIndex({ key: { cpo: 1, cpoSessionId: 1 }, name: "cpo_session" });
-    await this.sessions.createIndex({ key: { fingerprint: 1 }, name: "fingerprint" });
+    await this.sessions.createIndex({ key: { fingerprintBucket: 1 }, name: "fingerprint_bucket" });
     await this.sessions.createIndex({ key: { "dropOut.caseId": 1 }, name: "dropout_case" });
     await this.sessions.createIndex({ key: { status: 1 }, name: "status" });
     await this.revisions.createIndex({ key: { sessionId: 1, revision: 1 }, unique: true, name: "session_revision" });
@@ -201,27 +210,39 @@ export class SessionRecords implements DuplicateFinder {
     return { items: docs.map(summaryOf), total };
   }
 
-  private earlier(recordId: string, receivedAt: Date): Filter {
-    return {
-      _id: { $ne: recordId },
-      status: { $ne: "rejected" },
-      "dropOut.code": { $nin: DUPLICATE_CODES },
-      $or: [{ receivedAt: { $lt: receivedAt } }, { receivedAt, _id: { $lt: recordId } }],
-    };
+  /**
+   * Whether `other` counts as an earlier record of the same session than (recordId, receivedAt): received before it
+   * (ties by id), not rejected, and not itself dropped out as a duplicate.
+   */
+  private isEarlier(other: SessionDoc, recordId: string, receivedAt: Date): boolean {
+    if (other._id === recordId || other.status === "rejected") return false;
+    if (other.dropOut && DUPLICATE_CODES.includes(other.dropOut.code)) return false;
+    const a = other.receivedAt.getTime();
+    const b = receivedAt.getTime();
+    return a < b || (a === b && other._id < recordId);
   }
 
   async byId(cpo: string, cpoSessionId: string, recordId: string, receivedAt: Date) {
-    const doc = await this.sessions.findOne({ cpo, cpoSessionId, ...this.earlier(recordId, receivedAt) });
+    const docs = await this.sessions.find({ cpo, cpoSessionId });
+    const doc = docs.find((d) => this.isEarlier(d, recordId, receivedAt));
     return doc ? { id: doc._id, sessionId: doc.sessionId } : null;
   }
 
   async byFingerprint(fingerprint: string, start: Date, windowSeconds: number, recordId: string, receivedAt: Date) {
     const w = windowSeconds * 1000;
-    const doc = await this.sessions.findOne({
-      fingerprint,
-      start: { $gte: new Date(start.getTime() - w), $lte: new Date(start.getTime() + w) },
-      ...this.earlier(recordId, receivedAt),
-    });
+    const from = start.getTime() - w;
+    const to = start.getTime() + w;
+    const buckets: string[] = [];
+    for (let m = Math.floor(from / BUCKET_MS); m <= Math.floor(to / BUCKET_MS); m++)
+      buckets.push(`${fingerprint}|${m}`);
+    const docs = await this.sessions.find({ fingerprintBucket: buckets.length === 1 ? buckets[0] : { $in: buckets } });
+    const doc = docs.find(
+      (d) =>
+        d.start !== null &&
+        d.start.getTime() >= from &&
+        d.start.getTime() <= to &&
+        this.isEarlier(d, recordId, receivedAt),
+    );
     return doc ? { id: doc._id, sessionId: doc.sessionId, start: doc.start?.toISOString() ?? "" } : null;
   }
 }

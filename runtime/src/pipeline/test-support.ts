@@ -374,7 +374,13 @@ export function cdr221(o: CdrOptions = {}): Record<string, unknown> {
     start_date_time: start,
     end_date_time: end,
     session_id: o.sessionId ?? `S-${o.id ?? "CDR-1"}`,
-    cdr_token: { country_code: "NL", party_id: "VLT", uid: o.tokenUid ?? WORLD.token, type: "RFID", contract_id: "NL-VLT-C00000001-1" },
+    cdr_token: {
+      country_code: "NL",
+      party_id: "VLT",
+      uid: o.tokenUid ?? WORLD.token,
+      type: "RFID",
+      contract_id: "NL-VLT-C00000001-1",
+    },
     auth_method: "WHITELIST",
     cdr_location: {
       id: o.locationId ?? WORLD.locationNl,

@@ -116,7 +116,10 @@ export type Agreement = z.output<typeof agreementSchema>;
 const customerCommon = {
   administrationId: entityId,
   /** Our customer number. */
-  customerNumber: z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, { error: 'expected a customer number, e.g. "C10042"' }).optional(),
+  customerNumber: z
+    .string()
+    .regex(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, { error: 'expected a customer number, e.g. "C10042"' })
+    .optional(),
   name,
   email: email.optional(),
   address: address.optional(),
@@ -131,12 +134,18 @@ export const customerSchema = z.discriminatedUnion(
       ...customerCommon,
       /** The company this driver charges for (a customer of kind "company"). */
       employerId: entityId.optional(),
-      language: z.string().regex(/^[a-z]{2}$/, { error: 'expected a language code, e.g. "nl"' }).optional(),
+      language: z
+        .string()
+        .regex(/^[a-z]{2}$/, { error: 'expected a language code, e.g. "nl"' })
+        .optional(),
     }),
     z.strictObject({
       kind: z.literal("company"),
       ...customerCommon,
-      vatId: z.string().regex(/^[A-Z]{2}[A-Z0-9+*]{2,13}$/, { error: 'expected a VAT id, e.g. "NL859123456B01"' }).optional(),
+      vatId: z
+        .string()
+        .regex(/^[A-Z]{2}[A-Z0-9+*]{2,13}$/, { error: 'expected a VAT id, e.g. "NL859123456B01"' })
+        .optional(),
       registrationNumber: z.string().max(40).optional(),
     }),
   ],
@@ -252,7 +261,9 @@ export const homeChargePointSchema = z.strictObject({
       /** For bank transfers. */
       iban: z
         .string()
-        .regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, { error: 'expected an IBAN without spaces, e.g. "NL91ABNA0417164300"' })
+        .regex(/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/, {
+          error: 'expected an IBAN without spaces, e.g. "NL91ABNA0417164300"',
+        })
         .optional(),
       frequency: z.enum(["monthly", "quarterly"]),
     }),

@@ -5,7 +5,9 @@ import { isCurrencyCode } from "../money/currency.ts";
 
 /** Entity ids: letters, digits, `_`, `-`, `.`; at most 100; no `:` or `/` (ids appear in URLs and record ids). */
 export const ENTITY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
-export const entityId = z.string().regex(ENTITY_ID_PATTERN, { error: "expected an id: letters, digits, _ - . (at most 100)" });
+export const entityId = z
+  .string()
+  .regex(ENTITY_ID_PATTERN, { error: "expected an id: letters, digits, _ - . (at most 100)" });
 
 /** An instant with its offset: "2026-03-01T00:00:00Z", "2026-03-01T00:00:00+01:00". */
 export const isoInstant = z.iso.datetime({
@@ -45,9 +47,9 @@ export const countryCode = z
   .string()
   .refine(isCountryCode, { error: 'expected an ISO 3166-1 alpha-2 country code in upper case, e.g. "NL"' });
 
-export const currencyCode = z
-  .string()
-  .refine((code: string): boolean => isCurrencyCode(code), { error: 'expected an ISO 4217 currency code in upper case, e.g. "EUR"' });
+export const currencyCode = z.string().refine((code: string): boolean => isCurrencyCode(code), {
+  error: 'expected an ISO 4217 currency code in upper case, e.g. "EUR"',
+});
 
 export const timeZone = z.string().refine(isTimeZone, { error: 'expected an IANA time zone, e.g. "Europe/Amsterdam"' });
 
@@ -58,9 +60,9 @@ export const ocpiPartyId = z
   .string()
   .regex(/^[A-Z0-9]{3}$/, { error: 'expected an OCPI party_id: three upper-case letters or digits, e.g. "GRN"' });
 /** OCPI CiString(36) identifiers (location id, EVSE uid, token uid). */
-export const ocpiId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.*:-]{0,35}$/, { error: "expected an OCPI identifier: letters, digits, _ . * : - (at most 36)" });
+export const ocpiId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.*:-]{0,35}$/, {
+  error: "expected an OCPI identifier: letters, digits, _ . * : - (at most 36)",
+});
 
 /** A product code ("FLEX", "PLUS"). */
 export const productCode = z

@@ -1,3 +1,11 @@
 export * from "./entities.ts";
-export * from "./fields.ts";
+export {
+  type Address,
+  decimalString,
+  ENTITY_ID_PATTERN,
+  entityId,
+  isCountryCode,
+  isoInstant,
+  isTimeZone,
+} from "./fields.ts";
 export * from "./versions.ts";

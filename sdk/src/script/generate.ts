@@ -7,6 +7,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 
+/** `text` escaped for a template literal (readable in the generated file, and left alone by the formatter). */
+function asTemplateText(text: string): string {
+  return text.replaceAll("\\", "\\\\").replaceAll("`", "\\`").replaceAll("${", "\\${");
+}
+
 /** The generated module for the declaration text `dts`. */
 export function renderScriptApiText(dts: string): string {
   const sha256 = createHash("sha256").update(dts).digest("hex");
@@ -14,7 +19,7 @@ export function renderScriptApiText(dts: string): string {
     "// Generated from script-api.d.ts by `node sdk/src/script/generate.ts`; do not edit.",
     "",
     "/** The text of `script-api.d.ts`: the declarations of the virtual module scripts import. */",
-    `export const SCRIPT_API_DTS: string = ${JSON.stringify(dts)};`,
+    `export const SCRIPT_API_DTS: string = \`${asTemplateText(dts)}\`;`,
     "",
     "/** sha256 (hex) of `SCRIPT_API_DTS`. */",
     `export const SCRIPT_API_DTS_SHA256 = ${JSON.stringify(sha256)};`,

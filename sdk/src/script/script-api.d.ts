@@ -284,7 +284,10 @@ export function hours(value: DecInput): Duration;
 export function kwh(value: DecInput): Energy;
 /** An energy of `value` Wh. */
 export function wh(value: DecInput): Energy;
-/** A result line; numbers become decimal strings in plain notation (amounts are not rounded: round them first). */
+/**
+ * A result line. Decimal strings in plain notation are kept as written (`amount: fee.toFixed(2)` gives "1.50");
+ * `Dec` values and numbers become plain decimal strings ("1.5"). Nothing is rounded: round amounts first.
+ */
 export function line(spec: LineSpec): ScriptLine;
 /**
  * Adds an entry to the evaluation's trace (shown next to the result, also when the script fails). Values are

@@ -16,8 +16,8 @@ import {
   entityRules,
   entityTypeOfPath,
   isoInstant,
-  MasterDataError,
   type MasterData,
+  MasterDataError,
   VERSION_ACTIONS,
 } from "../../master-data/index.ts";
 import type { RouteModule } from "../app.ts";
@@ -85,7 +85,12 @@ const createBody = z.strictObject({
   data: z.record(z.string(), z.unknown(), { error: "expected the entity's data as an object" }),
   reason: reason.optional(),
 });
-const changeBody = z.strictObject({ effectiveFrom: isoInstant, data: patch, reason: reason.optional(), expectedVersion });
+const changeBody = z.strictObject({
+  effectiveFrom: isoInstant,
+  data: patch,
+  reason: reason.optional(),
+  expectedVersion,
+});
 const terminateBody = z.strictObject({ effectiveFrom: isoInstant, reason: reason.optional(), expectedVersion });
 const correctBody = z
   .strictObject({
@@ -254,7 +259,9 @@ export function masterDataRoutes(service: MasterData, apiKeys: ApiKeys): RouteMo
       const id = idOf(c);
       const body = await validBody(c, changeBody);
       return c.json(
-        await mapErrors("body", () => service.entity(type).change(id, { ...body, data: body.data as never }, actorOf(c))),
+        await mapErrors("body", () =>
+          service.entity(type).change(id, { ...body, data: body.data as never }, actorOf(c)),
+        ),
       );
     });
 

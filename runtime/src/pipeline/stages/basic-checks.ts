@@ -82,15 +82,9 @@ export async function basicChecks(
   if (units) return fail("UNIT_INCONSISTENT", units.message, units.data);
 
   ctx.trace(
-    `parsed as ${input.format}: ${s.chargingPeriods.length} charging period(s), ${sessionEnergy(s).toString()} kWh`,
-    {
-      start: s.start.toISOString(),
-      end: s.end.toISOString(),
-      currency,
-      cpo: parsed.cpo,
-      tokenUid: parsed.token.uid,
-      location: parsed.location,
-    },
+    `parsed as ${input.format}: ${s.start.toISOString()} – ${s.end.toISOString()}, ${s.chargingPeriods.length} charging ` +
+      `period(s), ${sessionEnergy(s).toString()} kWh, ${currency}, CPO ${parsed.cpo}, token ${parsed.token.uid}, ` +
+      `location ${l.id}${l.evseUid ? ` EVSE ${l.evseUid}` : ""}`,
   );
   return pass(parsed);
 }

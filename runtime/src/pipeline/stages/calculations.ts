@@ -58,10 +58,6 @@ export async function calculations(
   const marginText = margin.toFixed(minorUnits(currency));
   ctx.trace(
     `margin: sales ${sales.value.amounts.exclVat} − purchase ${purchase.value.amounts.exclVat} = ${marginText} ${currency} excl. VAT`,
-    {
-      purchase: purchase.value.amounts,
-      sales: sales.value.amounts,
-    },
   );
   if (margin.isNegative() && !margin.isZero() && lookups.config.negativeMargin.enabled) {
     return fail(
@@ -114,12 +110,9 @@ function treatment(
     customer,
     explanation: t.explanation,
   };
+  // The explanation and the rate's source are recorded once, with the priced session's rates.
   ctx.trace(
     `${side} VAT: ${t.ratePercent}%${t.reverseCharge ? " (reverse charge)" : ""}, place of supply ${t.placeOfSupply}`,
-    {
-      explanation: t.explanation,
-      rate: t.rate,
-    },
   );
   return pass(used);
 }

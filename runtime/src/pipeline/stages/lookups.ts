@@ -224,9 +224,10 @@ async function run(parsed: ParsedSession, ctx: StageContext): Promise<StageOutco
     `token ${uid} → contract ${contract.id} → customer ${customer.id} → administration ${administration.id}; ` +
       `location ${location.locationId} → CPO ${cpoId}; agreement ${agreement.id} (${agreement.purchasePricing})`,
     {
-      masterData: refs.map((r) => `${r.entityType}:${r.entityId}@${r.version}`),
-      rulesets: rulesetRefs.map((r) => `${r.side}:${r.rulesetId}@${r.version}`),
-      at: atText,
+      versions: [
+        ...refs.map((r) => `${r.entityType}:${r.entityId}@${r.version}`),
+        ...rulesetRefs.map((r) => `${r.side} ruleset:${r.rulesetId}@${r.version}`),
+      ],
     },
   );
   const result: LookupResult = {

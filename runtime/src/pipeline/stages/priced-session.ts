@@ -1,7 +1,7 @@
 // Stage 6, priced session: the immutable record of the result — what was priced (the session's key figures), with
 // which versions of rules and master data (as known when), at which VAT and FX rates, the lines and the totals. The
 // orchestrator stores it as a new revision; nothing in it is ever updated.
-import { Duration, minorUnits } from "@voltrate/sdk";
+import { Duration } from "@voltrate/sdk";
 import { type ParsedSession, sessionEnergy } from "../parse-input.ts";
 import { type CalculationResult, type LookupResult, pass, type StageContext, type StageOutcome } from "../types.ts";
 import type { FxUsed, PricedSession } from "../vocabulary.ts";
@@ -20,7 +20,6 @@ export async function pricedSession(
   const s = parsed.session;
   const admin = lookups.administration;
   const currency = admin.currency.toUpperCase();
-  const d = minorUnits(currency);
   const loc = lookups.location;
   const evseId = loc.evseId ?? parsed.location.evseId;
   const record: PricedSession = {
@@ -57,7 +56,6 @@ export async function pricedSession(
   ctx.trace(
     `priced: customer pays ${record.totals.salesInclVat} ${currency} incl. VAT (${record.totals.salesExclVat} excl.), ` +
       `we pay ${record.totals.purchaseExclVat} excl., margin ${record.totals.marginExclVat}`,
-    { decimals: d },
   );
   return pass(record);
 }

@@ -37,8 +37,7 @@ export async function rateDetermination(
   const p = purchase.value;
   ctx.trace(`purchase: ${p.exclVat.toFixed(minorUnits(p.currency))} ${p.currency} excl. VAT (${p.source})`, {
     source: p.source,
-    ...(p.ruleset ? { ruleset: `${p.ruleset.rulesetId}@${p.ruleset.version}`, matchedRuleIds: p.matchedRuleIds } : {}),
-    lines: p.lines,
+    ...(p.ruleset ? { ruleset: `${p.ruleset.rulesetId}@${p.ruleset.version}` } : {}),
     ...(p.explanation === undefined ? {} : { explanation: p.explanation }),
   });
 
@@ -67,14 +66,37 @@ export async function rateDetermination(
   const s = sales.value;
   ctx.trace(
     `sales: ${s.exclVat.toFixed(minorUnits(s.currency))} ${s.currency} excl. VAT (${s.ruleset?.rulesetId}@${s.ruleset?.version})`,
-    {
-      matchedRuleIds: s.matchedRuleIds,
-      purchaseCostSeen: input.purchaseCost,
-      lines: s.lines,
-      explanation: s.explanation,
-    },
+    { purchaseCostSeen: input.purchaseCost, explanation: s.explanation },
   );
   return pass({ purchase: p, sales: s });
+}
+
+/**
+ * The rules as the evaluation saw them, without the pricer's own per-line trace (the revision records the ruleset
+ * version and the input, so evaluating again reproduces it in full).
+ */
+function condensedTrace(trace: RulesetEvaluation["trace"]): Record<string, unknown>[] {
+  return trace.map((t) => {
+    const o = t.outcome;
+    let outcome: Record<string, unknown> | undefined;
+    if (o?.type === "rate")
+      outcome = {
+        type: "rate",
+        tariffId: o.tariffId,
+        profile: o.profile,
+        ...(o.warnings.length ? { warnings: o.warnings } : {}),
+      };
+    else if (o?.type === "markup") outcome = { type: "markup", steps: o.steps, amount: o.amount };
+    else if (o?.type === "script")
+      outcome = { type: "script", script: o.script, notes: o.notes, ...(o.error ? { error: o.error } : {}) };
+    else if (o) outcome = { ...o };
+    return {
+      ruleId: t.ruleId,
+      status: t.status,
+      ...(t.reason ? { reason: t.reason } : {}),
+      ...(outcome ? { outcome } : {}),
+    };
+  });
 }
 
 function refOf(lookups: LookupResult, side: "sales" | "purchase"): RulesetRef {
@@ -245,7 +267,7 @@ async function evaluate(
         version: resolved.version,
         ...(d.ruleId ? { ruleId: d.ruleId } : {}),
         rulesetReason: d.reason,
-        trace: evaluation.trace,
+        rules: condensedTrace(evaluation.trace),
       },
     );
   }
@@ -258,6 +280,6 @@ async function evaluate(
     currency,
     lines: evaluation.lines,
     exclVat: new Dec(evaluation.totals.exclVat),
-    explanation: { properties: evaluation.properties, trace: evaluation.trace },
+    explanation: { properties: evaluation.properties, rules: condensedTrace(evaluation.trace) },
   });
 }

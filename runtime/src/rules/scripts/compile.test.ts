@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { SCRIPT_API_AMBIENT_DTS } from "@voltrate/sdk/script";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { compileScript, MAX_SCRIPT_SOURCE_CHARS, SCRIPT_ABI, type ScriptDiagnostic, scriptHash } from "./compile.ts";
 
@@ -158,5 +160,40 @@ describe("compileScript", () => {
 
   it("refuses oversized sources", async () => {
     expect(await codesOf(`// ${"x".repeat(MAX_SCRIPT_SOURCE_CHARS)}`)).toEqual(["SCRIPT_TOO_LARGE"]);
+  });
+
+  it("the ambient form of the API (for editors) types a script like the compiler does", () => {
+    const files = new Map([
+      ["/api.d.ts", SCRIPT_API_AMBIENT_DTS],
+      [
+        "/script.ts",
+        `${HEADER}export default defineScript((s, h) => ({ lines: [h.line({ code: "A", description: "a", amount: s.energyKwh })] }));\n`,
+      ],
+      [
+        "/bad.ts",
+        `${HEADER}export default defineScript((s, h) => ({ lines: [h.line({ code: "A", description: "a", amount: s.cpo })] }));\n`,
+      ],
+    ]);
+    const options: ts.CompilerOptions = {
+      strict: true,
+      noEmit: true,
+      types: [],
+      lib: ["lib.es2024.d.ts"],
+      target: ts.ScriptTarget.ES2024,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+    };
+    const host = ts.createCompilerHost(options);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, version) => {
+      const text = files.get(name);
+      return text === undefined ? getSourceFile(name, version) : ts.createSourceFile(name, text, version);
+    };
+    const program = ts.createProgram(["/api.d.ts", "/script.ts", "/bad.ts"], options, host);
+    const errors = (name: string) =>
+      ts.getPreEmitDiagnostics(program, program.getSourceFile(name)).map((d) => `TS${d.code}`);
+    expect(errors("/api.d.ts")).toEqual([]);
+    expect(errors("/script.ts")).toEqual([]);
+    expect(errors("/bad.ts")).toEqual(["TS2322"]);
   });
 });

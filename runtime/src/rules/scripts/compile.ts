@@ -55,7 +55,8 @@ export const check: ScriptFunction<any> = script;
 `;
 
 const CACHE_LIMIT = 500;
-const cache = new Map<string, CompileResult>();
+/** Compilations by hash, most recently used last; a compilation in progress is shared by every caller. */
+const cache = new Map<string, Promise<CompileResult>>();
 
 /** sha256 (hex) of the ABI and `source`: the identity of a compiled script. */
 export function scriptHash(source: string): string {
@@ -63,10 +64,10 @@ export function scriptHash(source: string): string {
 }
 
 /**
- * Compiles a script. Never throws for a bad script: problems come back as diagnostics. The same source (under the
+ * Compiles a script. Never rejects for a bad script: problems come back as diagnostics. The same source (under the
  * same ABI) is compiled once per process.
  */
-export async function compileScript(source: string): Promise<CompileResult> {
+export function compileScript(source: string): Promise<CompileResult> {
   const hash = scriptHash(source);
   const hit = cache.get(hash);
   if (hit !== undefined) {
@@ -74,8 +75,9 @@ export async function compileScript(source: string): Promise<CompileResult> {
     cache.set(hash, hit);
     return hit;
   }
-  const result = await compileUncached(source, hash);
+  const result = compileUncached(source, hash);
   cache.set(hash, result);
+  result.catch(() => cache.delete(hash));
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   return result;
 }

@@ -356,6 +356,16 @@ return { lines: [], notes: [frames, rewrite] };`;
       await expectStillServing(sandbox);
     });
 
+    it("log entries that JSON must escape character by character stay within bounds", async () => {
+      const outcome = await evaluate(
+        script('for (let i = 0; i < 100; i++) h.log("\\u0001".repeat(500)); return { lines: [] };'),
+      );
+      expect(outcome.ok).toBe(true);
+      expect(outcome.logs).toHaveLength(51);
+      expect(outcome.logs[0]).toBe("\u0001".repeat(500)); // 3,000 characters as JSON
+      await expectStillServing(sandbox);
+    });
+
     it("a flood of log entries is cut, not fatal", async () => {
       const outcome = await evaluate(
         script('for (let i = 0; i < 1e5; i++) h.log("x".repeat(10_000)); return { lines: [] };'),

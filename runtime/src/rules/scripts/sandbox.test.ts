@@ -181,6 +181,9 @@ export default defineScript(() => { calls++; return { lines: [], notes: [String(
       "(JSON as any).stringify = () => '{}'",
       "(h as any).dec = () => 0",
       "(Object.getPrototypeOf([][Symbol.iterator]()) as any).next = () => ({ done: true })",
+      "(Object.getPrototypeOf(h.dec(1)) as any).plus = () => 0",
+      "(Object.getPrototypeOf(h.hours(1)) as any).stash = {}",
+      "(h.line({ code: 'A', description: 'a', amount: 1 }).constructor as any).extra = 1",
     ]) {
       const outcome = await sandbox.evaluate(await compiled(notesScript(`[String(${attempt})]`)), session());
       expect(errorOf(outcome).code, attempt).toBe("SCRIPT_THREW");

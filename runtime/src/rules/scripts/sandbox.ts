@@ -49,8 +49,9 @@ const KIND_CODES: Record<FailureKind, ScriptErrorCode> = {
 };
 
 function positiveInteger(name: string, value: number, min = 1): number {
-  if (!Number.isInteger(value) || value < min)
+  if (!Number.isInteger(value) || value < min) {
     throw new RangeError(`${name} must be an integer ≥ ${min}, got ${value}`);
+  }
   return value;
 }
 
@@ -79,10 +80,12 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
     maxLogEntryChars: limits.maxLogEntryChars,
     maxMessageChars: MAX_MESSAGE_CHARS,
   };
+  // The result is measured as JSON inside the sandbox; log entries and messages are measured as text, and JSON may
+  // escape a character into six ("\u0000").
   const maxEnvelopeChars =
     limits.maxResultChars +
-    limits.maxLogEntries * (limits.maxLogEntryChars + 8) +
-    MAX_MESSAGE_CHARS * 2 +
+    limits.maxLogEntries * (limits.maxLogEntryChars * 6 + 8) +
+    MAX_MESSAGE_CHARS * 6 +
     ENVELOPE_SLACK_CHARS;
   const schema = resultSchema(limits);
   const pool = new IsolatePool({

@@ -2,11 +2,12 @@
 // sandbox context, before the script it hosts. Its completion value is `install`, which the host calls once to
 // harden the context; the host then binds the script's module factory and gets the context's `evaluate` function,
 // the only thing it calls afterwards. `evaluate` takes a batch of sessions (one or more, all for this script) as a
-// JSON array and answers a JSON array of envelopes, one per session. Runs INSIDE the sandbox; must not import anything of the host.
+// JSON array and answers a JSON array of envelopes, one per session.
+// Runs INSIDE the sandbox; must not import anything of the host.
 import { deepFreeze, hardenRealm } from "./harden.ts";
-import { createHelpers, type LogBuffer } from "./helpers.ts";
+import { createHelpers, HELPER_INTERNALS, type LogBuffer } from "./helpers.ts";
 
-/** The compiled script: its CommonJS body wrapped in a function (see ../sandbox.ts). */
+/** The compiled script: its CommonJS body wrapped in a function (see `wrapModule` in ../worker.ts). */
 export type ModuleFactory = (
   module: { exports: Record<string, unknown> },
   exports: Record<string, unknown>,
@@ -78,7 +79,7 @@ export function install(limitsJson: string): (factory: ModuleFactory) => (batchJ
     if (specifier === API_MODULE) return api;
     throw new Error(`scripts cannot import ${safeString(specifier, 200)}; only "${API_MODULE}" is available`);
   };
-  hardenRealm([api, require]);
+  hardenRealm([api, require, ...HELPER_INTERNALS]);
 
   const stringify = JSON.stringify;
   const fail = (kind: FailureKind, message: string): string =>

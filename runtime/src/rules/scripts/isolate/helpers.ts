@@ -68,6 +68,17 @@ function toDecimal(value: Api.DecInput): Decimal {
   throw new TypeError(`expected a decimal (a Dec, a decimal string or a number), got ${describeValue(value)}`);
 }
 
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A decimal as result text: a string in plain notation is kept as written ("1.50" stays "1.50"); anything else is
+ * converted and written in plain notation ("1e3" → "1000", dec("1.50") → "1.5").
+ */
+function decimalText(value: Api.DecInput): string {
+  if (typeof value === "string" && PLAIN_DECIMAL.test(value.trim())) return value.trim();
+  return toDecimal(value).toFixed();
+}
+
 /** Guards the constructors: only this module creates instances (scripts use `dec`, `hours`, …). */
 let creating = false;
 function make<T>(create: () => T): T {
@@ -338,6 +349,13 @@ function energy(kwh: Decimal): ScriptEnergy {
   return make(() => new ScriptEnergy(checked));
 }
 
+/**
+ * What the hardening must freeze besides what is reachable from the helpers object: the classes of the values the
+ * helpers return (a script reaches their prototypes through the values). The decimal.js values stay private to these
+ * classes and are not frozen (decimal.js writes to its instances).
+ */
+export const HELPER_INTERNALS: readonly unknown[] = [ScriptDec, ScriptDuration, ScriptEnergy];
+
 /** Limits of the `log` helper. */
 export interface LogLimits {
   maxEntries: number;
@@ -403,12 +421,12 @@ export function createHelpers(limits: LogLimits, buffer: () => LogBuffer): Scrip
       const out: { -readonly [K in keyof Api.ScriptLine]: Api.ScriptLine[K] } = {
         code,
         description,
-        amount: toDecimal(spec.amount).toFixed(),
+        amount: decimalText(spec.amount),
       };
-      if (spec.quantity !== undefined) out.quantity = toDecimal(spec.quantity).toFixed();
+      if (spec.quantity !== undefined) out.quantity = decimalText(spec.quantity);
       const unit = optionalString(spec, "unit");
       if (unit !== undefined) out.unit = unit;
-      if (spec.vatPercent !== undefined) out.vatPercent = toDecimal(spec.vatPercent).toFixed();
+      if (spec.vatPercent !== undefined) out.vatPercent = decimalText(spec.vatPercent);
       return out;
     },
     log(...values: readonly unknown[]): void {

@@ -1,0 +1,165 @@
+// Ingestion end to end on the embedded store: POST /api/v1/sessions (an OCPI 2.2.1 CDR) → all six stages → the
+// priced revision and the session durably written (journal fsync) → the response. Real components: the plugin host
+// with the VAT and FX plugins, master data and published rule versions, API-key authentication.
+//
+// Measured in-process through the Hono app (`app.request`: routing, auth, JSON, problem handling — no sockets):
+// 1. sustained throughput, closed loop with 64 requests in flight;
+// 2. latency at an offered 1,000 sessions/s, open loop: each request is sent at its scheduled time and its latency
+//    counted from that time (a stalled server is not hidden by a client that waits).
+import { ACTOR, cdr221, type PipelineHarness, seedWorld, startPipelineHarness, WORLD } from "../../../runtime/src/pipeline/test-support.ts";
+import { type BenchRow, type BenchSuite, quantile } from "../harness.ts";
+
+const TOKENS = 200;
+const EVSES = ["EVSE-1", "EVSE-2"];
+
+interface Session {
+  body: string;
+}
+
+/** Distinct sessions: token × EVSE × start, so that none is a fingerprint duplicate of another. */
+function makeSessions(prefix: string, count: number, offset: number): Session[] {
+  const out: Session[] = [];
+  const base = Date.parse("2025-03-03T00:00:00Z");
+  for (let i = 0; i < count; i++) {
+    const k = offset + i;
+    const token = `B${String(k % TOKENS).padStart(7, "0")}`;
+    const evse = EVSES[Math.floor(k / TOKENS) % EVSES.length]!;
+    const slot = Math.floor(k / (TOKENS * EVSES.length));
+    const start = new Date(base + slot * 120_000);
+    const end = new Date(start.getTime() + 3_600_000);
+    const kwh = 10 + (k % 10);
+    out.push({
+      body: JSON.stringify(
+        cdr221({
+          id: `${prefix}-${k}`,
+          start: start.toISOString(),
+          end: end.toISOString(),
+          tokenUid: token,
+          evseUid: evse,
+          kwh,
+          totalCost: { excl_vat: Number((0.3 + kwh * 0.3).toFixed(2)) },
+        }),
+      ),
+    });
+  }
+  return out;
+}
+
+async function setUp(): Promise<{ h: PipelineHarness; key: string }> {
+  const h = await startPipelineHarness();
+  await seedWorld(h);
+  for (let t = 0; t < TOKENS; t++) {
+    await h.md.tokens.create(
+      { data: { uid: `B${String(t).padStart(7, "0")}`, type: "RFID", contractId: WORLD.contract }, validFrom: "2025-01-01T00:00:00Z" },
+      ACTOR,
+    );
+  }
+  const key = await h.host.keyFor("editor");
+  return { h, key };
+}
+
+async function send(h: PipelineHarness, key: string, s: Session): Promise<number> {
+  const res = await h.app.request("/api/v1/sessions", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: s.body,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function throughput(
+  h: PipelineHarness,
+  key: string,
+  sessions: Session[],
+  inFlight: number,
+): Promise<{ rate: number; perCpuSecond: number; failed: number }> {
+  let next = 0;
+  let failed = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (let i = next++; i < sessions.length; i = next++) if ((await send(h, key, sessions[i]!)) !== 201) failed++;
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  return {
+    rate: sessions.length / ((performance.now() - started) / 1000),
+    perCpuSecond: sessions.length / ((used.user + used.system) / 1e6),
+    failed,
+  };
+}
+
+async function openLoop(
+  h: PipelineHarness,
+  key: string,
+  sessions: Session[],
+  perSecond: number,
+): Promise<{ latencies: number[]; achieved: number; failed: number }> {
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  let failed = 0;
+  const started = performance.now();
+  const interval = 1000 / perSecond;
+  let sent = 0;
+  while (sent < sessions.length) {
+    const due = Math.min(sessions.length, Math.floor((performance.now() - started) / interval) + 1);
+    for (; sent < due; sent++) {
+      const scheduled = started + sent * interval;
+      const s = sessions[sent]!;
+      pending.push(
+        send(h, key, s).then((status) => {
+          if (status !== 201) failed++;
+          latencies.push(performance.now() - scheduled);
+        }),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(pending);
+  return { latencies, achieved: sessions.length / ((performance.now() - started) / 1000), failed };
+}
+
+const suite: BenchSuite = {
+  name: "ingest",
+  async run(): Promise<BenchRow[]> {
+    const rows: BenchRow[] = [];
+    const { h, key } = await setUp();
+    try {
+      // Warm-up: compile rulesets, fill caches, let the JIT settle.
+      await throughput(h, key, makeSessions("warm", 1_000, 0), 32);
+
+      const sustainedCount = 12_000;
+      const sustained = await throughput(h, key, makeSessions("tp", sustainedCount, 1_000), 64);
+      rows.push({
+        name: "ingest: OCPI CDR → priced → durable, sustained",
+        value: sustained.rate,
+        unit: "sessions/s",
+        target: ">= 2,000/s",
+        note: `${sustainedCount.toLocaleString("en-US")} sessions, 64 in flight, in-process app.request${sustained.failed ? `, ${sustained.failed} not 201` : ""}`,
+      });
+      rows.push({
+        name: "ingest: per second of process CPU time",
+        value: sustained.perCpuSecond,
+        unit: "sessions/CPU-s",
+        note: "user + system time of this process (includes the fsync'ing journal writer, the client side of app.request, GC); unaffected by other load on the machine",
+      });
+
+      const offered = 1_000;
+      const seconds = 10;
+      const open = await openLoop(h, key, makeSessions("lat", offered * seconds, 1_000 + sustainedCount), offered);
+      rows.push({
+        name: "ingest at 1,000/s offered: p99 latency",
+        value: quantile(open.latencies, 0.99),
+        unit: "ms (p99)",
+        target: "< 25 ms",
+        note: `p50 ${quantile(open.latencies, 0.5).toFixed(2)} ms, max ${Math.max(...open.latencies).toFixed(1)} ms, ${open.latencies.length.toLocaleString("en-US")} sessions in ${seconds} s (achieved ${Math.round(open.achieved)}/s)${open.failed ? `, ${open.failed} not 201` : ""}`,
+      });
+    } finally {
+      await h.close();
+    }
+    return rows;
+  },
+};
+export default suite;
