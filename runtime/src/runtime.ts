@@ -80,7 +80,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const hooks = new HookRegistry();
   const apiKeys = new ApiKeys(store);
   const masterData = createMasterData(store);
-  const sandbox = createScriptSandbox();
+  const sandboxLogger = logger.child({ component: "script-sandbox" });
+  const sandbox = createScriptSandbox({
+    onEvent: (event) =>
+      event.type === "catastrophic-error"
+        ? sandboxLogger.error(event, "script sandbox: an isolate could not be stopped; restart the process")
+        : sandboxLogger.warn(event, `script sandbox: ${event.type}`),
+  });
   const rules = createRulesService({ store, scheduler, events, sandbox, logger: logger.child({ component: "rules" }) });
   registerRuleJobs(scheduler, rules);
 

@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRuntime, loadConfig, type Runtime } from "@voltrate/runtime";
-import { type Browser, chromium } from "playwright-core";
 import { pino } from "pino";
+import { type Browser, chromium } from "playwright-core";
 import { acceptLoginSessions, LoginSessions, loginSessionsFor } from "../../runtime/src/auth/sessions.ts";
 import { Users } from "../../runtime/src/auth/users.ts";
 import type { RouteModule } from "../../runtime/src/http/app.ts";
@@ -53,7 +53,11 @@ export function ensureChromium(): string {
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (error) {
-    const stderr = String((error as { stderr?: Buffer }).stderr ?? "").trim().split("\n").slice(-3).join(" ");
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? "")
+      .trim()
+      .split("\n")
+      .slice(-3)
+      .join(" ");
     throw new Error(`Installing Chromium failed (${stderr || (error as Error).message}). ${INSTALL_HINT}`);
   }
   if (!existsSync(chromiumPath)) throw new Error(`apt-get installed chromium, but ${chromiumPath} is still missing.`);

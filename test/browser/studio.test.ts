@@ -13,6 +13,31 @@ import {
   startStudioServer,
 } from "./setup.ts";
 
+/** What the tests read of the page's Blockly, Monaco and API (the page's own types are not the test's). */
+interface BlocklyBlock {
+  previousConnection: BlocklyConnection | null;
+  getInput(name: string): { connection: BlocklyConnection | null } | null;
+}
+interface BlocklyConnection {
+  connect(other: BlocklyConnection): boolean;
+}
+interface PageGlobals {
+  Blockly: {
+    getMainWorkspace(): { getBlocksByType(type: string, ordered: boolean): BlocklyBlock[] };
+    serialization: { blocks: { append(state: object, workspace: unknown): BlocklyBlock } };
+  };
+  monaco: {
+    editor: {
+      getModelMarkers(filter: object): { startLineNumber: number; message: string }[];
+      getModels(): { uri: { path: string }; getValue(): string }[];
+    };
+  };
+}
+interface DraftJson {
+  revision: number;
+  content: { rules: unknown[]; scripts?: Record<string, string> };
+}
+
 let server: StudioServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -101,7 +126,7 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     // The first Tab reaches the skip link.
     await page.locator("body").focus();
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    expect(await page.locator(":focus").textContent()).toBe("Skip to content");
   });
 
   it("shows each section that is not built yet as coming soon", async () => {
@@ -140,7 +165,7 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
 
     // What a drag from the toolbox does: a rule with a condition and a rate, snapped into the rule list.
     const ruleCount = await page.evaluate(() => {
-      const Blockly = (globalThis as unknown as { Blockly: typeof import("blockly/core") }).Blockly;
+      const { Blockly } = globalThis as unknown as PageGlobals;
       const workspace = Blockly.getMainWorkspace();
       const rules = workspace.getBlocksByType("vr_rules", false)[0]!;
       const rule = Blockly.serialization.blocks.append(
@@ -161,7 +186,9 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
                           block: {
                             type: "vr_price_component",
                             fields: { DIMENSION: "ENERGY", VAT: "21", STEP: "1" },
-                            inputs: { PRICE: { shadow: { type: "vr_money", fields: { AMOUNT: "0.35", CURRENCY: "EUR" } } } },
+                            inputs: {
+                              PRICE: { shadow: { type: "vr_money", fields: { AMOUNT: "0.35", CURRENCY: "EUR" } } },
+                            },
                           },
                         },
                       },
@@ -181,12 +208,15 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     await page.getByText("Unsaved changes").waitFor();
 
     await page.getByRole("button", { name: "Save draft" }).click();
-    await page.getByRole("status").filter({ hasText: "Saved as draft r2. No problems: it can be published." }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: "Saved as draft r2. No problems: it can be published." })
+      .waitFor();
     await shoot("07-editor-blocks");
 
     // The runtime compiled the blocks into the rule.
-    const draft = await page.evaluate(async () =>
-      (await fetch("/api/v1/rulesets/retail-prices-2026/draft")).json(),
+    const draft = await page.evaluate(
+      async () => (await fetch("/api/v1/rulesets/retail-prices-2026/draft")).json() as Promise<DraftJson>,
     );
     expect(draft.content.rules).toMatchObject([
       { id: "energy", name: "Energy price", enabled: true, condition: { op: "always" }, outcome: { type: "rate" } },
@@ -211,7 +241,7 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     const problems = await page.getByTestId("script-problems").textContent();
     expect(problems).toContain("Property 'notAField' does not exist on type 'ScriptSession");
     const markers = await page.evaluate(() => {
-      const monaco = (globalThis as unknown as { monaco: typeof import("monaco-editor") }).monaco;
+      const { monaco } = globalThis as unknown as PageGlobals;
       return monaco.editor.getModelMarkers({}).map((m) => `${m.startLineNumber}:${m.message}`);
     });
     expect(markers.some((m) => m.startsWith("4:Property 'notAField'"))).toBe(true);
@@ -225,34 +255,60 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     await shoot("09-editor-script-fixed");
 
     await page.keyboard.press("ControlOrMeta+S");
-    await page.getByRole("status").filter({ hasText: "Saved as draft r3. No problems: it can be published." }).waitFor();
-    const draft = await page.evaluate(async () =>
-      (await fetch("/api/v1/rulesets/retail-prices-2026/draft")).json(),
+    await page
+      .getByRole("status")
+      .filter({ hasText: "Saved as draft r3. No problems: it can be published." })
+      .waitFor();
+    const draft = await page.evaluate(
+      async () => (await fetch("/api/v1/rulesets/retail-prices-2026/draft")).json() as Promise<DraftJson>,
     );
-    expect(draft.content.scripts["idle-fee"]).toBe(FIXED_SCRIPT);
+    // What was saved is what the editor shows (typing lets Monaco indent the closing lines).
+    const inEditor = await page.evaluate(() => {
+      const { monaco } = globalThis as unknown as PageGlobals;
+      return monaco.editor
+        .getModels()
+        .find((m) => m.uri.path.endsWith("/idle-fee.ts"))
+        ?.getValue();
+    });
+    expect(draft.content.scripts?.["idle-fee"]).toBe(inEditor);
+    expect(inEditor?.replace(/\s+/g, " ")).toBe(FIXED_SCRIPT.replace(/\s+/g, " "));
   });
 
-  it("lists the rule set and prices a session with its draft", async () => {
-    await page.getByRole("tab", { name: /Versions/ }).click();
-    await page.getByRole("heading", { name: "Not published yet" }).waitFor();
-    await shoot("10-editor-versions");
+  it("publishes the draft as version 1", async () => {
+    await page.getByRole("button", { name: "Publish…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Publish draft r3" });
+    await dialog.getByLabel("From a date and time (schedule)").check();
+    await dialog.getByLabel("Effective from").fill("2030-01-01T00:00");
+    await dialog.getByLabel("Time zone").selectOption("Europe/Amsterdam");
+    await dialog.getByLabel("Why (required)").fill("Prices for 2026 as agreed with sales");
+    expect(await dialog.getByRole("button", { name: "Schedule" }).isEnabled()).toBe(true);
+    await shoot("10-publish-schedule");
+    await dialog.getByLabel("Now").check();
+    await dialog.getByRole("button", { name: "Publish now" }).click();
+    await page.getByRole("status").filter({ hasText: "Version 1 is published." }).waitFor();
+    const versions = page.getByRole("tabpanel", { name: /Versions/ });
+    expect(await versions.getByRole("row").nth(1).textContent()).toMatch(/v1\s*active/);
+    await shoot("11-editor-versions");
+  });
 
+  it("lists the rule set and prices a session with the active version", async () => {
     await page.getByRole("link", { name: "← All rule sets" }).click();
     await page.getByRole("link", { name: "Retail prices 2026" }).waitFor();
     await page.getByRole("heading", { name: "voltrate-mobility-nl" }).waitFor();
-    expect(await page.getByRole("row", { name: /Retail prices 2026/ }).textContent()).toContain("Draft r3");
-    await shoot("11-rulesets");
+    expect(await page.getByRole("row", { name: /Retail prices 2026/ }).textContent()).toContain("Active v1");
+    await shoot("12-rulesets");
 
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Simulate" }).click();
     await page.getByRole("heading", { name: "Simulate", level: 1 }).waitFor();
     expect(await page.getByLabel("Rule set").inputValue()).toBe("retail-prices-2026");
+    await page.getByLabel("Version").selectOption("active");
     await page.getByRole("button", { name: "Price this session" }).click();
     const result = page.getByRole("region", { name: "Result" });
     await result.getByText("Priced").waitFor();
     // 20 kWh × 0.35 = 7.00 excl. VAT, 21 % VAT 1.47, 8.47 incl. VAT.
     expect(await result.textContent()).toContain("8.47 EUR");
-    expect(await result.textContent()).toContain("7.00");
-    await shoot("12-simulate");
+    expect(await result.textContent()).toContain("Version 1 (active)");
+    await shoot("13-simulate");
   });
 
   it("signs out", async () => {

@@ -48,10 +48,15 @@ afterAll(async () => {
 
 type Posted = { session: SessionSummary; revision: SessionRevision };
 
+/** Ingests over HTTP and reads the session back with its full revision (trace included). */
 async function ingest(body: unknown): Promise<Posted> {
   const res = await h.request("/api/v1/sessions", { role: "editor", json: body });
   expect(res.status).toBe(201);
-  return (await res.json()) as Posted;
+  const posted = (await res.json()) as Posted;
+  const detail = (await (await h.request(`/api/v1/sessions/${posted.session.id}`, { role: "viewer" })).json()) as {
+    revisions: SessionRevision[];
+  };
+  return { session: posted.session, revision: detail.revisions.at(-1)! };
 }
 
 describe("plugin hooks", () => {

@@ -76,7 +76,10 @@ describe("idempotency", () => {
       [1, "original", "6.87"],
       [2, "correction", "3.72"],
     ]);
-    expect(detail.revisions[0]).toEqual(first.revision);
+    const { trace: _trace, input, ...firstWithoutTrace } = detail.revisions[0]!;
+    const { payload: _payload, ...snapshot } = input;
+    expect({ ...firstWithoutTrace, input: snapshot }).toEqual(first.revision);
+    expect(detail.revisions[0]?.input.payload).toEqual(original);
     // Sending the correction again is a repeat of revision 2.
     const third = await post(corrected);
     expect(third.status).toBe(200);

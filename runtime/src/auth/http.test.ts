@@ -9,7 +9,7 @@ import { authRoutes } from "../http/routes/auth.ts";
 import { openStore, type Store } from "../store/index.ts";
 import { ApiKeys } from "./api-keys.ts";
 import { requireRole } from "./require-role.ts";
-import { acceptLoginSessions, LoginSessions, LoginThrottle, SESSION_COOKIE } from "./sessions.ts";
+import { acceptLoginSessions, LoginSessions, type LoginThrottle, SESSION_COOKIE } from "./sessions.ts";
 import { Users } from "./users.ts";
 
 const PASSWORD = "a long enough secret";
@@ -148,7 +148,9 @@ describe("session cookie", () => {
 
     const logout = await app.request("/api/v1/auth/logout", { method: "POST", headers: { Cookie: cookie } });
     expect(logout.status).toBe(204);
-    expect(logout.headers.get("Set-Cookie")).toMatch(/^voltrate_session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Strict/);
+    expect(logout.headers.get("Set-Cookie")).toMatch(
+      /^voltrate_session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Strict/,
+    );
     expect((await app.request("/api/v1/auth/me", { headers: { Cookie: cookie } })).status).toBe(401);
     // Logging out without a session is fine.
     expect((await app.request("/api/v1/auth/logout", { method: "POST" })).status).toBe(204);

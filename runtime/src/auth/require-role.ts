@@ -16,7 +16,11 @@ export function requireRole(apiKeys: ApiKeys, ...allowed: Role[]): MiddlewareHan
   return async (c, next) => {
     const header = c.req.header("Authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const principal = match?.[1] ? await apiKeys.verify(match[1]) : header === "" ? await sessionPrincipal(c, apiKeys) : null;
+    const principal = match?.[1]
+      ? await apiKeys.verify(match[1])
+      : header === ""
+        ? await sessionPrincipal(c, apiKeys)
+        : null;
     if (!principal) {
       c.header("WWW-Authenticate", 'Bearer realm="voltrate"');
       throw new HttpProblem({

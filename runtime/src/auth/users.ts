@@ -158,7 +158,9 @@ export class Users {
   async create(username: string, password: string, role: Role): Promise<UserRecord> {
     const name = username.trim();
     if (!USERNAME_PATTERN.test(name)) {
-      throw new UserInputError('a user name is 1–64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit');
+      throw new UserInputError(
+        'a user name is 1–64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit',
+      );
     }
     if (!roles.includes(role)) throw new UserInputError(`a role is one of ${roles.join(", ")}`);
     const problem = passwordProblem(password);
@@ -271,7 +273,8 @@ export async function ensureAdminUser(
     }
     if (existing.role !== "admin") await users.setRole(existing._id, "admin");
     if (existing.disabledAt !== null) await users.setDisabled(existing._id, false);
-    if (!(await users.hasPassword(existing, configuredPassword))) await users.setPassword(existing._id, configuredPassword);
+    if (!(await users.hasPassword(existing, configuredPassword)))
+      await users.setPassword(existing._id, configuredPassword);
     return {};
   }
   const admins = await store

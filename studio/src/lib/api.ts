@@ -38,7 +38,12 @@ export function onSignedOut(listener: () => void): void {
   signedOutListener = listener;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<T> {
+async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { quiet401?: boolean } = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -59,7 +64,11 @@ async function request<T>(method: string, path: string, body?: unknown, options:
   if (!response.ok) {
     const problem = type.includes("problem+json") ? (payload as Problem) : undefined;
     if (response.status === 401 && !options.quiet401) signedOutListener?.();
-    throw new ApiError(response.status, problem?.detail ?? problem?.title ?? `${response.status} ${response.statusText}`, problem);
+    throw new ApiError(
+      response.status,
+      problem?.detail ?? problem?.title ?? `${response.status} ${response.statusText}`,
+      problem,
+    );
   }
   return payload as T;
 }
@@ -68,7 +77,12 @@ const enc = encodeURIComponent;
 
 export const api = {
   login: (username: string, password: string) =>
-    request<{ user: UserInfo; expiresAt: string }>("POST", "/api/v1/auth/login", { username, password }, { quiet401: true }),
+    request<{ user: UserInfo; expiresAt: string }>(
+      "POST",
+      "/api/v1/auth/login",
+      { username, password },
+      { quiet401: true },
+    ),
   logout: () => request<void>("POST", "/api/v1/auth/logout"),
   me: () => request<Me>("GET", "/api/v1/auth/me", undefined, { quiet401: true }),
 
@@ -77,7 +91,10 @@ export const api = {
   createRuleset: (ruleset: Ruleset, comment?: string) =>
     request<RulesetDetail>("POST", "/api/v1/rulesets", { ruleset, ...(comment ? { comment } : {}) }),
   getVersion: (id: string, version: number) =>
-    request<VersionSummary & { content: Ruleset; blockly?: unknown }>("GET", `/api/v1/rulesets/${enc(id)}/versions/${version}`),
+    request<VersionSummary & { content: Ruleset; blockly?: unknown }>(
+      "GET",
+      `/api/v1/rulesets/${enc(id)}/versions/${version}`,
+    ),
   getDraft: (id: string) => request<DraftDetail>("GET", `/api/v1/rulesets/${enc(id)}/draft`),
   saveDraft: (id: string, draft: { content?: Ruleset; blockly?: unknown; baseRevision?: number; comment?: string }) =>
     request<DraftDetail>("PUT", `/api/v1/rulesets/${enc(id)}/draft`, draft),
@@ -85,7 +102,13 @@ export const api = {
     request<ValidationReport>("POST", `/api/v1/rulesets/${enc(id)}/validate`, content ? { content } : {}),
   publish: (
     id: string,
-    input: { comment: string; draftRevision?: number; effectiveFrom?: string; timeZone?: string; allowRetroactive?: boolean },
+    input: {
+      comment: string;
+      draftRevision?: number;
+      effectiveFrom?: string;
+      timeZone?: string;
+      allowRetroactive?: boolean;
+    },
   ) => request<VersionSummary>("POST", `/api/v1/rulesets/${enc(id)}/publish`, input),
   cancelScheduled: (id: string, version: number, comment: string) =>
     request<VersionSummary>("POST", `/api/v1/rulesets/${enc(id)}/versions/${version}/cancel`, { comment }),

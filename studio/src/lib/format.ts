@@ -27,6 +27,7 @@ export function statusBadges(r: RulesetSummary): StatusBadge[] {
   if (r.activeVersion !== null) out.push({ text: `Active v${r.activeVersion}`, tone: "ok" });
   for (const v of r.scheduledVersions) out.push({ text: `Scheduled v${v}`, tone: "warn" });
   if (r.openDraftRevision !== null) out.push({ text: `Draft r${r.openDraftRevision}`, tone: "info" });
-  if (out.length === 0) out.push({ text: r.lastVersion === 0 ? "Never published" : "No version in effect", tone: "muted" });
+  if (out.length === 0)
+    out.push({ text: r.lastVersion === 0 ? "Never published" : "No version in effect", tone: "muted" });
   return out;
 }

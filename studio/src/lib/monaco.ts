@@ -14,10 +14,10 @@ self.MonacoEnvironment = {
 
 const ts = monaco.typescript;
 ts.typescriptDefaults.setCompilerOptions({
-  target: ts.ScriptTarget.ESNext,
+  target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.NodeJs,
-  lib: ["es2023"],
+  lib: ["lib.es2024.d.ts"],
   types: [],
   strict: true,
   noUncheckedIndexedAccess: true,

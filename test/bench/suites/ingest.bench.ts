@@ -4,9 +4,17 @@
 //
 // Measured in-process through the Hono app (`app.request`: routing, auth, JSON, problem handling — no sockets):
 // 1. sustained throughput, closed loop with 64 requests in flight;
-// 2. latency at an offered 1,000 sessions/s, open loop: each request is sent at its scheduled time and its latency
-//    counted from that time (a stalled server is not hidden by a client that waits).
-import { ACTOR, cdr221, type PipelineHarness, seedWorld, startPipelineHarness, WORLD } from "../../../runtime/src/pipeline/test-support.ts";
+// 2. latency at an offered 1,000 sessions/s (the target) and at 250/s, open loop: each request is sent at its
+//    scheduled time and its latency counted from that time (a saturated server is not hidden by a client that waits).
+// 3. sessions per second of process CPU time, which other load on the machine does not change.
+import {
+  ACTOR,
+  cdr221,
+  type PipelineHarness,
+  seedWorld,
+  startPipelineHarness,
+  WORLD,
+} from "../../../runtime/src/pipeline/test-support.ts";
 import { type BenchRow, type BenchSuite, quantile } from "../harness.ts";
 
 const TOKENS = 200;
@@ -50,7 +58,10 @@ async function setUp(): Promise<{ h: PipelineHarness; key: string }> {
   await seedWorld(h);
   for (let t = 0; t < TOKENS; t++) {
     await h.md.tokens.create(
-      { data: { uid: `B${String(t).padStart(7, "0")}`, type: "RFID", contractId: WORLD.contract }, validFrom: "2025-01-01T00:00:00Z" },
+      {
+        data: { uid: `B${String(t).padStart(7, "0")}`, type: "RFID", contractId: WORLD.contract },
+        validFrom: "2025-01-01T00:00:00Z",
+      },
       ACTOR,
     );
   }
@@ -146,16 +157,22 @@ const suite: BenchSuite = {
         note: "user + system time of this process (includes the fsync'ing journal writer, the client side of app.request, GC); unaffected by other load on the machine",
       });
 
-      const offered = 1_000;
-      const seconds = 10;
-      const open = await openLoop(h, key, makeSessions("lat", offered * seconds, 1_000 + sustainedCount), offered);
-      rows.push({
-        name: "ingest at 1,000/s offered: p99 latency",
-        value: quantile(open.latencies, 0.99),
-        unit: "ms (p99)",
-        target: "< 25 ms",
-        note: `p50 ${quantile(open.latencies, 0.5).toFixed(2)} ms, max ${Math.max(...open.latencies).toFixed(1)} ms, ${open.latencies.length.toLocaleString("en-US")} sessions in ${seconds} s (achieved ${Math.round(open.achieved)}/s)${open.failed ? `, ${open.failed} not 201` : ""}`,
-      });
+      let offset = 1_000 + sustainedCount;
+      for (const offered of [1_000, 250]) {
+        const seconds = 10;
+        const open = await openLoop(h, key, makeSessions(`lat${offered}`, offered * seconds, offset), offered);
+        offset += offered * seconds;
+        rows.push({
+          name: `ingest at ${offered.toLocaleString("en-US")}/s offered: p99 latency`,
+          value: quantile(open.latencies, 0.99),
+          unit: "ms (p99)",
+          ...(offered === 1_000 ? { target: "< 25 ms" } : {}),
+          note:
+            `p50 ${quantile(open.latencies, 0.5).toFixed(2)} ms, max ${Math.max(...open.latencies).toFixed(1)} ms, ` +
+            `${open.latencies.length.toLocaleString("en-US")} sessions over ${seconds} s (achieved ${Math.round(open.achieved)}/s)` +
+            `${open.failed ? `, ${open.failed} not 201` : ""}`,
+        });
+      }
     } finally {
       await h.close();
     }

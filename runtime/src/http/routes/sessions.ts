@@ -9,7 +9,7 @@ import { Ingestor } from "../../ingest/index.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { checkConfigSchema } from "../../pipeline/check-config.ts";
 import { type Pipeline, SessionNotFoundError } from "../../pipeline/pipeline.ts";
-import { instructionSchema } from "../../pipeline/vocabulary.ts";
+import { type InputSnapshot, instructionSchema, type SessionRevision } from "../../pipeline/vocabulary.ts";
 import type { RouteModule } from "../app.ts";
 import { HttpProblem, problemResponse } from "../problem.ts";
 import { validate, validQuery } from "../validate.ts";
@@ -53,6 +53,16 @@ const reprocessSchema = z.strictObject({
   reason: z.string().min(1).max(2000).optional(),
 });
 
+/**
+ * A revision as POST /api/v1/sessions answers it: everything but the input payload (the sender has it) and the trace
+ * (GET /api/v1/sessions/{id} has both).
+ */
+function resultOf(revision: SessionRevision): Omit<SessionRevision, "trace" | "input"> & { input: Omit<InputSnapshot, "payload"> } {
+  const { trace: _trace, input, ...rest } = revision;
+  const { payload: _payload, ...snapshot } = input;
+  return { ...rest, input: snapshot };
+}
+
 function principalOf(c: Context): Principal | undefined {
   return c.get("principal" as never) as Principal | undefined;
 }
@@ -85,7 +95,7 @@ export function sessionRoutes(deps: SessionRoutesDeps): RouteModule {
         const r = outcome.results[0]!;
         if (!r.ok) return problemResponse(c, r.problem);
         c.header("Location", `/api/v1/sessions/${r.session.id}`);
-        return c.json({ outcome: r.outcome, session: r.session, revision: r.revision }, r.status);
+        return c.json({ outcome: r.outcome, session: r.session, revision: resultOf(r.revision) }, r.status);
       }
       const counts = { created: 0, corrections: 0, repeats: 0, failed: 0 };
       const results = outcome.results.map((r) => {

@@ -16,7 +16,7 @@ import { IsolateWorker, type WorkerFailureKind, type WorkerOptions } from "./wor
 /** What the pool answers for one evaluation: the sandbox's envelope (parsed, not yet validated), or why there is none. */
 export type PoolResult =
   | { ok: true; envelope: unknown }
-  | { ok: false; kind: Exclude<WorkerFailureKind, "disposed">; message: string };
+  | { ok: false; kind: Exclude<WorkerFailureKind, "disposed" | "starved">; message: string };
 
 export interface PoolOptions extends Omit<WorkerOptions, "onCatastrophicError"> {
   size: number;
@@ -184,9 +184,15 @@ export class IsolatePool {
         },
         (error: unknown) => {
           if (!this.#finish(batch)) return;
-          const kind: WorkerFailureKind = (error as { kind?: WorkerFailureKind }).kind ?? "broken";
+          const failure = error as { kind?: WorkerFailureKind; cpuMs?: number };
+          let kind: WorkerFailureKind = failure.kind ?? "broken";
           const message = error instanceof Error ? error.message : String(error);
           if (!worker.alive) this.#replace(worker.id, `${kind}: ${message}`);
+          // The limit is wall-clock time: an isolate thread that hardly ran was starved by the machine, and the
+          // evaluations are retried rather than blamed.
+          if (kind === "timeout" && failure.cpuMs !== undefined && failure.cpuMs < this.#options.timeoutMs / 2) {
+            kind = "starved";
+          }
           this.#recover(hash, jobs, kind, message);
         },
       )
@@ -256,14 +262,17 @@ export class IsolatePool {
       this.#enqueue(batch, true);
       return;
     }
-    if (kind === "disposed" || kind === "broken") {
+    if (kind === "disposed" || kind === "broken" || kind === "starved") {
       const retry: Job[] = [];
       for (const job of batch) {
         if (job.retries < MAX_RETRIES) {
           job.retries++;
           retry.push(job);
         } else {
-          this.#settle(job, { ok: false, kind: "broken", message });
+          this.#settle(
+            job,
+            kind === "starved" ? { ok: false, kind: "timeout", message } : { ok: false, kind: "broken", message },
+          );
         }
       }
       if (retry.length > 0) this.#enqueue(retry, true);

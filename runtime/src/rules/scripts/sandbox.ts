@@ -32,7 +32,7 @@ export const DEFAULT_SANDBOX_OPTIONS = Object.freeze({
   timeoutMs: 50,
   maxInFlightPerIsolate: 4,
   maxScriptsPerIsolate: 16,
-  maxBatchSize: 16,
+  maxBatchSize: 32,
 });
 
 /** Slack for the envelope around the result (logs, counters) when checking what came out of the sandbox. */

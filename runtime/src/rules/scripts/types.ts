@@ -80,7 +80,8 @@ export interface ScriptSandboxOptions {
   maxInFlightPerIsolate?: number;
   /**
    * Most evaluations of one script sent to an isolate in one call when evaluations queue up (1 = never batch).
-   * Default 16. A batch shares one time limit; when it fails as a whole, its evaluations run again one by one.
+   * Default 32. A batch shares one time limit; when it fails as a whole, its evaluations run again one by one and
+   * the script is not batched again (so a script that needs more than timeoutMs ÷ 32 per evaluation runs alone).
    */
   maxBatchSize?: number;
   /** Scripts kept loaded per isolate (least recently used ones are unloaded). Default 16. */

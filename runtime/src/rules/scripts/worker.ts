@@ -21,12 +21,19 @@ export type WorkerFailureKind =
   | "load"
   /** The script ran past the time limit and the isolate could not stop it; the isolate is abandoned. */
   | "stuck"
+  /** A timeout while the isolate hardly used the CPU: the machine starved its thread (the pool retries). */
+  | "starved"
   /** Anything else: the isolate is considered broken and is replaced. */
   | "broken";
 
 export class WorkerFailure extends Error {
   override name = "WorkerFailure";
   readonly kind: WorkerFailureKind;
+  /**
+   * For a timeout: the CPU time (ms) the isolate used from the call's dispatch to its end. An upper bound for the
+   * call itself (calls queued before it are included); far below the limit means the thread was starved, not busy.
+   */
+  cpuMs?: number;
 
   constructor(kind: WorkerFailureKind, message: string) {
     super(message);
@@ -119,14 +126,20 @@ export class IsolateWorker {
   async run(compiled: CompiledScript, inputJsons: readonly string[]): Promise<string> {
     const slot = this.#slot(compiled);
     slot.active++;
+    let cpuBefore: bigint | undefined;
     try {
       const loaded = await slot.promise;
       const batch = inputJsons.length === 1 ? `[${inputJsons[0]}]` : `[${inputJsons.join(",")}]`;
+      cpuBefore = this.#isolate.cpuTime;
       const out = await loaded.evaluate.apply(undefined, [batch], { timeout: this.#options.timeoutMs });
       if (typeof out !== "string") throw new WorkerFailure("broken", "the sandbox returned no result envelope");
       return out;
     } catch (error) {
-      throw this.#failure(error);
+      const failure = this.#failure(error);
+      if (failure.kind === "timeout" && cpuBefore !== undefined && !this.#isolate.isDisposed) {
+        failure.cpuMs = Number(this.#isolate.cpuTime - cpuBefore) / 1e6;
+      }
+      throw failure;
     } finally {
       slot.active--;
     }
