@@ -29,6 +29,7 @@ try {
     [
       "",
       `Voltrate is running (${storeNote})`,
+      `  Studio:   ${url}/`,
       `  Health:   ${url}/health`,
       `  API:      ${url}/api/v1`,
       `  OpenAPI:  ${url}/api/v1/openapi.json`,
@@ -37,6 +38,13 @@ try {
             "",
             `Admin API key (shown once; store it now): ${runtime.generatedAdminKey}`,
             "Use it as: Authorization: Bearer <key>. Set VOLTRATE_ADMIN_API_KEY to choose your own.",
+          ]
+        : []),
+      ...(runtime.generatedAdminPassword
+        ? [
+            "",
+            `Studio sign-in (shown once; store it now): user admin, password ${runtime.generatedAdminPassword}`,
+            "Set VOLTRATE_ADMIN_PASSWORD to choose your own.",
           ]
         : []),
       "Press Ctrl+C to stop.",

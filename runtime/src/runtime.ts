@@ -3,15 +3,19 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createAdaptorServer, type ServerType } from "@hono/node-server";
 import { ApiKeys } from "./auth/api-keys.ts";
+import { acceptLoginSessions, LoginSessions } from "./auth/sessions.ts";
+import { ensureAdminUser, Users } from "./auth/users.ts";
 import type { Config } from "./config/index.ts";
 import { seedDemoData } from "./demo/seed.ts";
 import { type App, createApp, type RouteModule } from "./http/app.ts";
+import { authRoutes } from "./http/routes/auth.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { indexRoutes } from "./http/routes/index-page.ts";
 import { openApiRoutes } from "./http/routes/openapi.ts";
 import { masterDataRoutes } from "./http/routes/master-data.ts";
 import { pluginRoutes } from "./http/routes/plugins.ts";
 import { rulesRoutes } from "./http/routes/rulesets.ts";
+import { studioRoutes } from "./http/routes/studio.ts";
 import type { Logger } from "./logging/logger.ts";
 import { createMasterData, type MasterData } from "./master-data/index.ts";
 import { HookRegistry, PluginHost, PluginLoadError, RuntimeEventBus } from "./plugins/index.ts";
@@ -44,6 +48,8 @@ export interface Runtime {
   readonly sandbox: ScriptSandbox;
   /** An admin API key generated at this start because none existed; shown once, then only its hash is kept. */
   readonly generatedAdminKey?: string;
+  /** The studio password of user "admin", generated at this start because none existed; shown once. */
+  readonly generatedAdminPassword?: string;
   /** Starts listening and the scheduler; resolves with the base URL. */
   start(): Promise<string>;
   /**
@@ -79,6 +85,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const events = new RuntimeEventBus(logger.child({ component: "events" }));
   const hooks = new HookRegistry();
   const apiKeys = new ApiKeys(store);
+  const users = new Users(store);
+  const loginSessions = new LoginSessions(store, users);
+  // requireRole (ours and the plugins') accepts a studio session cookie as well as an API key.
+  acceptLoginSessions(apiKeys, loginSessions);
   const masterData = createMasterData(store);
   const sandboxLogger = logger.child({ component: "script-sandbox" });
   const sandbox = createScriptSandbox({
@@ -93,6 +103,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Everything below may fail; what was opened is closed again before the error is reported.
   let plugins: PluginHost;
   let generatedAdminKey: string | undefined;
+  let generatedAdminPassword: string | undefined;
   try {
     try {
       await scheduler.start();
@@ -103,6 +114,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     await rules.init();
     await masterData.ensureIndexes();
     generatedAdminKey = (await apiKeys.ensureAdmin(config.VOLTRATE_ADMIN_API_KEY)).generatedKey;
+    await users.init();
+    await loginSessions.init();
+    generatedAdminPassword = (await ensureAdminUser(store, config.VOLTRATE_ADMIN_PASSWORD)).generatedPassword;
     if (config.VOLTRATE_DEMO_DATA) await seedDemoData(store, logger.child({ component: "demo" }));
     try {
       plugins = await PluginHost.load(
@@ -134,6 +148,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const app = createApp({
     logger: logger.child({ component: "http" }),
     routes: [
+      studioRoutes(path.join(workspaceRoot, "studio", "dist")),
       healthRoutes(() => {
         const schedulerState = scheduler.state();
         return {
@@ -146,6 +161,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       }),
       openApiRoutes(),
       indexRoutes({ version }),
+      authRoutes({ users, sessions: loginSessions, apiKeys }),
       pluginRoutes(plugins, apiKeys),
       rulesRoutes({ service: rules, apiKeys }),
       masterDataRoutes(masterData, apiKeys),
@@ -236,6 +252,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     masterData,
     sandbox,
     ...(generatedAdminKey ? { generatedAdminKey } : {}),
+    ...(generatedAdminPassword ? { generatedAdminPassword } : {}),
     start,
     shutdown,
   };

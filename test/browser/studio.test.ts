@@ -136,7 +136,6 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
       ["Sessions", "sessions"],
       ["Drop-outs", "drop-outs"],
       ["Reports", "reports"],
-      ["Master data", "master-data"],
     ] as const) {
       await nav.getByRole("link", { name: label }).click();
       await page.getByRole("heading", { name: label, level: 1 }).waitFor();
@@ -309,6 +308,39 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     expect(await result.textContent()).toContain("8.47 EUR");
     expect(await result.textContent()).toContain("Version 1 (active)");
     await shoot("13-simulate");
+  });
+
+  it("shows master data as it was on a date", async () => {
+    const created = await page.evaluate(async () => {
+      const response = await fetch("/api/v1/master-data/parties", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          validFrom: "2025-01-01T00:00:00Z",
+          data: { countryCode: "NL", partyId: "ABC", roles: ["CPO"], name: "ABC Charging" },
+          reason: "roaming partner since 2025",
+        }),
+      });
+      return response.status;
+    });
+    expect(created).toBe(201);
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Master data" }).click();
+    await page.getByRole("heading", { name: "Administrations", level: 2, exact: true }).waitFor();
+    await page.getByRole("heading", { name: /^No administrations valid on/ }).waitFor();
+    await page
+      .getByRole("navigation", { name: "Kinds of master data" })
+      .getByRole("button", { name: "Parties" })
+      .click();
+    await page.getByRole("button", { name: "ABC Charging" }).click();
+    await page.getByRole("heading", { name: /ABC Charging/, level: 3 }).waitFor();
+    await page.getByRole("listitem").filter({ hasText: "open-ended: version 1" }).waitFor();
+    expect(new URL(page.url()).searchParams.get("type")).toBe("parties");
+    await shoot("14-master-data");
+
+    // Before the party existed, it is not there.
+    await page.getByLabel("Valid on").fill("2024-06-30");
+    await page.getByRole("heading", { name: "No parties valid on 2024-06-30" }).waitFor();
   });
 
   it("signs out", async () => {

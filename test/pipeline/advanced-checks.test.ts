@@ -37,7 +37,15 @@ describe("advanced checks", () => {
   it("energy above duration × max power × margin", async () => {
     // EVSE-1 delivers at most 22 kW: 1 h × 22 kW × 1.1 = 24.2 kWh < 30 kWh.
     const d = dropOutOf(
-      await ingest(cdr221({ id: "CHK-CAP", start: "2025-03-03T08:00:00Z", end: "2025-03-03T09:00:00Z", kwh: 30, totalCost: { excl_vat: 9.3 } })),
+      await ingest(
+        cdr221({
+          id: "CHK-CAP",
+          start: "2025-03-03T08:00:00Z",
+          end: "2025-03-03T09:00:00Z",
+          kwh: 30,
+          totalCost: { excl_vat: 9.3 },
+        }),
+      ),
     );
     expect(d.code).toBe("ENERGY_EXCEEDS_CAPACITY");
     expect(d.data).toMatchObject({ energyKwh: "30", maxPowerKw: "22", limitKwh: "24.200" });
@@ -54,13 +62,25 @@ describe("advanced checks", () => {
 
   it("zero energy", async () => {
     const d = dropOutOf(
-      await ingest(cdr221({ id: "CHK-ZERO", start: "2025-03-03T12:00:00Z", end: "2025-03-03T13:00:00Z", kwh: 0, totalCost: { excl_vat: 0.3 } })),
+      await ingest(
+        cdr221({
+          id: "CHK-ZERO",
+          start: "2025-03-03T12:00:00Z",
+          end: "2025-03-03T13:00:00Z",
+          kwh: 0,
+          totalCost: { excl_vat: 0.3 },
+        }),
+      ),
     );
     expect(d.code).toBe("ZERO_ENERGY");
   });
 
   it("negative energy", async () => {
-    const d = dropOutOf(await ingest(normalized({ id: "CHK-NEG", start: "2025-03-03T14:00:00Z", end: "2025-03-03T15:00:00Z", kwh: "-5" })));
+    const d = dropOutOf(
+      await ingest(
+        normalized({ id: "CHK-NEG", start: "2025-03-03T14:00:00Z", end: "2025-03-03T15:00:00Z", kwh: "-5" }),
+      ),
+    );
     expect(d.code).toBe("NEGATIVE_ENERGY");
     expect(d.data).toMatchObject({ energyKwh: "-5" });
   });
@@ -74,10 +94,14 @@ describe("advanced checks", () => {
   });
 
   it("a duplicate by session id: a second CDR of the same CPO session", async () => {
-    const first = await ingest(cdr221({ id: "DUP-A", sessionId: "SESS-X", start: "2025-03-03T16:00:00Z", end: "2025-03-03T17:00:00Z" }));
+    const first = await ingest(
+      cdr221({ id: "DUP-A", sessionId: "SESS-X", start: "2025-03-03T16:00:00Z", end: "2025-03-03T17:00:00Z" }),
+    );
     expect(first.revision.outcome).toBe("priced");
     const d = dropOutOf(
-      await ingest(cdr221({ id: "DUP-B", sessionId: "SESS-X", start: "2025-03-03T18:00:00Z", end: "2025-03-03T19:00:00Z" })),
+      await ingest(
+        cdr221({ id: "DUP-B", sessionId: "SESS-X", start: "2025-03-03T18:00:00Z", end: "2025-03-03T19:00:00Z" }),
+      ),
     );
     expect(d.code).toBe("DUPLICATE_SESSION_ID");
     expect(d.data).toMatchObject({ duplicateOf: first.session.id, cpoSessionId: "SESS-X" });
@@ -86,18 +110,33 @@ describe("advanced checks", () => {
   it("a duplicate by fingerprint: same EVSE and token, start within a minute", async () => {
     const first = await ingest(cdr221({ id: "FP-A", start: "2025-03-04T08:00:00Z", end: "2025-03-04T09:00:00Z" }));
     expect(first.revision.outcome).toBe("priced");
-    const d = dropOutOf(await ingest(cdr221({ id: "FP-B", start: "2025-03-04T08:00:30Z", end: "2025-03-04T09:00:30Z" })));
+    const d = dropOutOf(
+      await ingest(cdr221({ id: "FP-B", start: "2025-03-04T08:00:30Z", end: "2025-03-04T09:00:30Z" })),
+    );
     expect(d.code).toBe("DUPLICATE_FINGERPRINT");
-    expect(d.data).toMatchObject({ duplicateOf: first.session.id, fingerprint: "NL*ABC|EVSE-1|04AA11BB22", windowSeconds: 60 });
+    expect(d.data).toMatchObject({
+      duplicateOf: first.session.id,
+      fingerprint: "NL*ABC|EVSE-1|04AA11BB22",
+      windowSeconds: 60,
+    });
     // Another EVSE at the same moment is not a duplicate.
-    const other = await ingest(cdr221({ id: "FP-C", evseUid: "EVSE-2", start: "2025-03-04T08:00:10Z", end: "2025-03-04T09:00:10Z" }));
+    const other = await ingest(
+      cdr221({ id: "FP-C", evseUid: "EVSE-2", start: "2025-03-04T08:00:10Z", end: "2025-03-04T09:00:10Z" }),
+    );
     expect(other.revision.outcome).toBe("priced");
   });
 
   it("a token that was not valid at the session start", async () => {
     // Token 04EE55FF66 is valid from 2025-04-01; the session is in March.
     const d = dropOutOf(
-      await ingest(cdr221({ id: "CHK-TOKEN", tokenUid: WORLD.lateToken, start: "2025-03-04T12:00:00Z", end: "2025-03-04T13:00:00Z" })),
+      await ingest(
+        cdr221({
+          id: "CHK-TOKEN",
+          tokenUid: WORLD.lateToken,
+          start: "2025-03-04T12:00:00Z",
+          end: "2025-03-04T13:00:00Z",
+        }),
+      ),
     );
     expect(d.code).toBe("TOKEN_NOT_VALID_AT_START");
     expect(d.message).toContain("04EE55FF66");
@@ -134,7 +173,15 @@ describe("advanced checks", () => {
   it("collects every failing check: the first is the reason, the others are in the data", async () => {
     // 30 h and 0 kWh: zero energy (checked first) and too long.
     const d = dropOutOf(
-      await ingest(cdr221({ id: "CHK-TWO", start: "2025-03-05T00:00:00Z", end: "2025-03-06T06:00:00Z", kwh: 0, totalCost: { excl_vat: 0.3 } })),
+      await ingest(
+        cdr221({
+          id: "CHK-TWO",
+          start: "2025-03-05T00:00:00Z",
+          end: "2025-03-06T06:00:00Z",
+          kwh: 0,
+          totalCost: { excl_vat: 0.3 },
+        }),
+      ),
     );
     expect(d.code).toBe("ZERO_ENERGY");
     expect(d.data?.otherFailures).toEqual([expect.objectContaining({ code: "DURATION_TOO_LONG" })]);
@@ -153,13 +200,17 @@ describe("advanced checks", () => {
       json: { maxDuration: { hours: 30 }, zeroEnergy: { enabled: false } },
     });
     expect(put.status).toBe(200);
-    const got = (await (await h.request(`/api/v1/pipeline/checks/${WORLD.administration}`, { role: "viewer" })).json()) as {
+    const got = (await (
+      await h.request(`/api/v1/pipeline/checks/${WORLD.administration}`, { role: "viewer" })
+    ).json()) as {
       effective: { maxDuration: { enabled: boolean; hours: number }; zeroEnergy: { enabled: boolean } };
     };
     expect(got.effective.maxDuration).toEqual({ enabled: true, hours: 30 });
     expect(got.effective.zeroEnergy).toEqual({ enabled: false });
     // 25 hours now passes.
-    const ok = await ingest(cdr221({ id: "CHK-LONG-OK", start: "2025-03-06T10:00:00Z", end: "2025-03-07T11:00:00Z", kwh: 20 }));
+    const ok = await ingest(
+      cdr221({ id: "CHK-LONG-OK", start: "2025-03-06T10:00:00Z", end: "2025-03-07T11:00:00Z", kwh: 20 }),
+    );
     expect(ok.revision.outcome).toBe("priced");
     const bad = await h.request(`/api/v1/pipeline/checks/${WORLD.administration}`, {
       role: "admin",

@@ -76,9 +76,13 @@ describe("drop-out cases", () => {
       withoutAmount: 0,
       status: "open",
     });
-    const one = (await (await h.request(`/api/v1/dropouts/${caseId}`, { role: "viewer" })).json()) as DropOutCaseSummary;
+    const one = (await (
+      await h.request(`/api/v1/dropouts/${caseId}`, { role: "viewer" })
+    ).json()) as DropOutCaseSummary;
     expect(one.openSessions).toBe(3);
-    const sessions = (await (await h.request(`/api/v1/dropouts/${caseId}/sessions?limit=2`, { role: "viewer" })).json()) as {
+    const sessions = (await (
+      await h.request(`/api/v1/dropouts/${caseId}/sessions?limit=2`, { role: "viewer" })
+    ).json()) as {
       items: SessionSummary[];
       total: number;
     };
@@ -127,7 +131,11 @@ describe("drop-out cases", () => {
       code: "SALES_RULES_DROPOUT",
       groupKey: "rule:sales-nl/no-agreement:NO_AGREEMENT",
     });
-    expect(r.revision.dropOut?.data).toMatchObject({ rulesetId: "sales-nl", ruleId: "no-agreement", rulesetReason: "NO_AGREEMENT" });
+    expect(r.revision.dropOut?.data).toMatchObject({
+      rulesetId: "sales-nl",
+      ruleId: "no-agreement",
+      rulesetReason: "NO_AGREEMENT",
+    });
     expect(r.revision.dropOut?.amountAtStake).toEqual({ currency: "EUR", exclVat: "6.30" });
   });
 
@@ -138,7 +146,11 @@ describe("drop-out cases", () => {
     const before = (await cases()).find((c) => c.id === caseId);
 
     await h.md.tokens.create(
-      { data: { uid: "CAFE0002", type: "RFID", contractId: WORLD.contract }, validFrom: FROM, reason: "card was missing" },
+      {
+        data: { uid: "CAFE0002", type: "RFID", contractId: WORLD.contract },
+        validFrom: FROM,
+        reason: "card was missing",
+      },
       ACTOR,
     );
     const again = await reprocess(first.session.id, { reason: "token added to master data" });
@@ -167,7 +179,9 @@ describe("drop-out cases", () => {
     // treat token as: an unknown card counted as Anna's.
     const unknown = await ingest(cdr221({ id: "INS-TOKEN", tokenUid: "CAFE0003", ...hour(13, 8) }));
     expect(unknown.revision.dropOut?.code).toBe("TOKEN_UNKNOWN");
-    const treated = await reprocess(unknown.session.id, { instruction: { type: "treatTokenAs", tokenUid: WORLD.token } });
+    const treated = await reprocess(unknown.session.id, {
+      instruction: { type: "treatTokenAs", tokenUid: WORLD.token },
+    });
     expect(treated.revision.outcome).toBe("priced");
     expect(treated.revision.instruction).toEqual({ type: "treatTokenAs", tokenUid: WORLD.token });
     expect(treated.revision.trace.filter((t) => t.kind === "instruction").map((t) => t.message)).toEqual([
@@ -180,7 +194,9 @@ describe("drop-out cases", () => {
     const mismatch = await ingest(cdr221({ id: "INS-ACCEPT", ...hour(13, 10), totalCost: { excl_vat: 7.0 } }));
     expect(mismatch.revision.dropOut?.code).toBe("CPO_TOTAL_MISMATCH");
     expect(mismatch.revision.dropOut?.data?.classification).toBe("unknown");
-    const accepted = await reprocess(mismatch.session.id, { instruction: { type: "acceptCpoPrice", comment: "agreed by phone" } });
+    const accepted = await reprocess(mismatch.session.id, {
+      instruction: { type: "acceptCpoPrice", comment: "agreed by phone" },
+    });
     expect(accepted.revision.outcome).toBe("priced");
     expect(accepted.revision.priced?.purchase.source).toBe("cpo-reported");
     expect(accepted.revision.priced?.totals).toMatchObject({ purchaseExclVat: "7.00", salesExclVat: "7.60" });
@@ -211,7 +227,9 @@ describe("drop-out cases", () => {
     );
 
     // write off and reject close the session without pricing.
-    const w = await reprocess(mismatch.session.id, { instruction: { type: "writeOff", comment: "not worth disputing" } });
+    const w = await reprocess(mismatch.session.id, {
+      instruction: { type: "writeOff", comment: "not worth disputing" },
+    });
     expect(w.revision.outcome).toBe("written-off");
     expect(w.session.status).toBe("written-off");
     expect(w.revision.priced).toBeUndefined();
@@ -229,7 +247,9 @@ describe("drop-out cases", () => {
   });
 
   it("lists sessions by status, party, case and date", async () => {
-    const dropped = (await (await h.request("/api/v1/sessions?status=dropped-out&limit=500", { role: "viewer" })).json()) as {
+    const dropped = (await (
+      await h.request("/api/v1/sessions?status=dropped-out&limit=500", { role: "viewer" })
+    ).json()) as {
       items: SessionSummary[];
       total: number;
     };

@@ -1,7 +1,8 @@
 // From OCPI CDR JSON over HTTP to a priced session, on real components: the embedded store, the real VAT and FX
 // plugins, master data and published rule versions. Expected amounts are worked out by hand next to each assertion.
-import type { SessionRevision, SessionSummary } from "../../runtime/src/pipeline/index.ts";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SessionRevision, SessionSummary } from "../../runtime/src/pipeline/index.ts";
 import {
   cdr221,
   type PipelineHarness,
@@ -87,7 +88,10 @@ describe("OCPI 2.2.1 CDR → priced session", () => {
     expect(p.versions.masterData.map((m) => m.entityType).sort()).toEqual(
       ["administration", "agreement", "contract", "customer", "location", "party", "token"].sort(),
     );
-    expect(p.rates.vat.map((v) => `${v.side}:${v.placeOfSupply}:${v.ratePercent}`)).toEqual(["purchase:NL:21", "sales:NL:21"]);
+    expect(p.rates.vat.map((v) => `${v.side}:${v.placeOfSupply}:${v.ratePercent}`)).toEqual([
+      "purchase:NL:21",
+      "sales:NL:21",
+    ]);
     expect(p.rates.fx).toEqual([]);
     expect(h.priced.some((e) => e.sessionId === json.session.id && e.totals.inclVat === "8.31")).toBe(true);
   });

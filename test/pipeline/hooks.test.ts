@@ -3,7 +3,12 @@
 import { definePlugin } from "@voltrate/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionRevision, SessionSummary } from "../../runtime/src/pipeline/index.ts";
-import { cdr221, type PipelineHarness, seedWorld, startPipelineHarness } from "../../runtime/src/pipeline/test-support.ts";
+import {
+  cdr221,
+  type PipelineHarness,
+  seedWorld,
+  startPipelineHarness,
+} from "../../runtime/src/pipeline/test-support.ts";
 
 const seen: { stage: string; phase: string; keys: string[] }[] = [];
 
@@ -13,7 +18,10 @@ const auditor = definePlugin({
   voltrate: "*",
   setup(ctx) {
     ctx.hooks.after("lookups", (hook) => {
-      hook.annotate({ message: "customer checked against the fraud list", data: { customer: hook.session.customerId } });
+      hook.annotate({
+        message: "customer checked against the fraud list",
+        data: { customer: hook.session.customerId },
+      });
     });
     ctx.hooks.before("advancedChecks", (hook) => {
       seen.push({ stage: hook.stage, phase: hook.phase, keys: Object.keys(hook.session).sort() });
@@ -76,7 +84,9 @@ describe("plugin hooks", () => {
       { stage: "calculations", kind: "hook", plugin: "acme-auditor", phase: "after", message: "margin seen: 0.57" },
     ]);
     expect(seen.at(-1)).toMatchObject({ stage: "advancedChecks", phase: "before" });
-    expect(seen.at(-1)?.keys).toEqual(expect.arrayContaining(["administrationId", "energyKwh", "tokenUid", "cpo", "input"]));
+    expect(seen.at(-1)?.keys).toEqual(
+      expect.arrayContaining(["administrationId", "energyKwh", "tokenUid", "cpo", "input"]),
+    );
   });
 
   it("honours a drop-out asked for by a hook", async () => {

@@ -2,8 +2,8 @@
 // a correction revision linked to the previous one, concurrent duplicates create exactly one record. And malformed
 // input: problem JSON naming the field, per-item results in a batch, and a process that keeps serving.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REVISIONS_COLLECTION, SESSIONS_COLLECTION } from "../../runtime/src/pipeline/records.ts";
 import type { SessionRevision, SessionSummary } from "../../runtime/src/pipeline/index.ts";
+import { REVISIONS_COLLECTION, SESSIONS_COLLECTION } from "../../runtime/src/pipeline/records.ts";
 import {
   cdr221,
   normalized,
@@ -23,7 +23,13 @@ afterAll(async () => {
 });
 
 type Posted = { outcome: string; session: SessionSummary; revision: SessionRevision };
-type Problem = { type: string; title: string; status: number; detail: string; errors?: { path: string; message: string }[] };
+type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { path: string; message: string }[];
+};
 
 async function post(body: unknown, query = ""): Promise<{ status: number; json: unknown; type: string | null }> {
   const res = await h.request(`/api/v1/sessions${query}`, { role: "editor", json: body });
@@ -102,12 +108,20 @@ describe("idempotency", () => {
 
   it("serializes concurrent changed posts into consecutive revisions", async () => {
     const variants = [10, 11, 12, 13, 14].map((kwh) =>
-      cdr221({ id: "IDEM-VAR", start: "2025-03-05T14:00:00Z", end: "2025-03-05T15:00:00Z", kwh, totalCost: { excl_vat: 0.3 + kwh * 0.3 } }),
+      cdr221({
+        id: "IDEM-VAR",
+        start: "2025-03-05T14:00:00Z",
+        end: "2025-03-05T15:00:00Z",
+        kwh,
+        totalCost: { excl_vat: 0.3 + kwh * 0.3 },
+      }),
     );
     const results = await Promise.all(variants.map((v) => post(v)));
     expect(results.every((r) => r.status === 201)).toBe(true);
-    const id = (results[0]?.json as Posted).session.id;
-    const detail = (await (await h.request(`/api/v1/sessions/${id}`, { role: "viewer" })).json()) as { revisions: SessionRevision[] };
+    const id = (results[0]!.json as Posted).session.id;
+    const detail = (await (await h.request(`/api/v1/sessions/${id}`, { role: "viewer" })).json()) as {
+      revisions: SessionRevision[];
+    };
     expect(detail.revisions.map((r) => r.revision)).toEqual([1, 2, 3, 4, 5]);
     for (let i = 1; i < 5; i++) expect(detail.revisions[i]?.previousRevisionId).toBe(detail.revisions[i - 1]?.id);
   });

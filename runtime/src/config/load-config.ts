@@ -49,7 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const issue = result.error.issues[0];
     const key = String(issue?.path[0] ?? "configuration");
     // Secrets are never echoed back.
-    const secret = key === "VOLTRATE_ADMIN_API_KEY" || key === "VOLTRATE_MONGODB_URL";
+    const secret = key === "VOLTRATE_ADMIN_API_KEY" || key === "VOLTRATE_ADMIN_PASSWORD" || key === "VOLTRATE_MONGODB_URL";
     const given = input[key] === undefined || secret ? "" : ` (got "${String(input[key])}")`;
     throw new ConfigError(`${key}: ${issue?.message ?? "invalid value"}${given}`);
   }

@@ -34,6 +34,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^vr_[A-Za-z0-9_-]{29,}$/, 'expected an API key: "vr_" followed by at least 29 letters, digits, "_" or "-"')
     .optional(),
+  VOLTRATE_ADMIN_PASSWORD: z
+    .string()
+    .min(12, "expected a password of at least 12 characters")
+    .max(1024, "expected at most 1024 characters")
+    .optional(),
   VOLTRATE_PLUGINS: z
     .string()
     .default("@voltrate/plugin-vat,@voltrate/plugin-fx")

@@ -14,9 +14,12 @@ describe("drop-out grouping", () => {
       data: { side: "sales", rulesetId: "msp-nl-retail", ruleId: "no-agreement", rulesetReason: "NO_AGREEMENT" },
     };
     expect(groupKeyOf(failure, { party: "DE*BLK" })).toBe("rule:msp-nl-retail/no-agreement:NO_AGREEMENT");
-    expect(groupKeyOf({ code: "RULESET_VERSION_MISSING", message: "", data: { side: "sales", rulesetId: "x" } }, { party: "NL*ABC" })).toBe(
-      "rule:x",
-    );
+    expect(
+      groupKeyOf(
+        { code: "RULESET_VERSION_MISSING", message: "", data: { side: "sales", rulesetId: "x" } },
+        { party: "NL*ABC" },
+      ),
+    ).toBe("rule:x");
     expect(groupKeyOf({ code: "RULESET_MISSING", message: "", data: { side: "purchase" } }, { party: "NL*ABC" })).toBe(
       "rule:purchase ruleset",
     );
@@ -31,8 +34,12 @@ describe("drop-out grouping", () => {
   });
 
   it("derives stable case ids", () => {
-    expect(caseIdOf("lookups", "TOKEN_UNKNOWN", "party:NL*ABC")).toBe(caseIdOf("lookups", "TOKEN_UNKNOWN", "party:NL*ABC"));
-    expect(caseIdOf("lookups", "TOKEN_UNKNOWN", "party:NL*ABC")).not.toBe(caseIdOf("lookups", "TOKEN_UNKNOWN", "party:NL*XYZ"));
+    expect(caseIdOf("lookups", "TOKEN_UNKNOWN", "party:NL*ABC")).toBe(
+      caseIdOf("lookups", "TOKEN_UNKNOWN", "party:NL*ABC"),
+    );
+    expect(caseIdOf("lookups", "TOKEN_UNKNOWN", "party:NL*ABC")).not.toBe(
+      caseIdOf("lookups", "TOKEN_UNKNOWN", "party:NL*XYZ"),
+    );
     expect(caseIdOf("lookups", "TOKEN_UNKNOWN", "party:NL*ABC")).toMatch(/^case_[A-Za-z0-9_-]{20}$/);
   });
 });

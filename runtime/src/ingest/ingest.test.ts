@@ -16,14 +16,26 @@ afterAll(async () => {
 
 describe("Ingestor.split", () => {
   it("reads one item, an array and an OCPI envelope", () => {
-    expect(new Ingestor(h.pipeline).split({ id: 1 })).toEqual({ ok: true, single: true, items: [{ path: "body", json: { id: 1 } }] });
-    expect(ingestor.split([{ a: 1 }, { b: 2 }])).toMatchObject({ ok: true, single: false, items: [{ path: "body[0]" }, { path: "body[1]" }] });
+    expect(new Ingestor(h.pipeline).split({ id: 1 })).toEqual({
+      ok: true,
+      single: true,
+      items: [{ path: "body", json: { id: 1 } }],
+    });
+    expect(ingestor.split([{ a: 1 }, { b: 2 }])).toMatchObject({
+      ok: true,
+      single: false,
+      items: [{ path: "body[0]" }, { path: "body[1]" }],
+    });
     expect(ingestor.split({ data: [{ a: 1 }], status_code: 1000 })).toMatchObject({
       ok: true,
       single: false,
       items: [{ path: "body.data[0]" }],
     });
-    expect(ingestor.split({ data: { a: 1 }, status_code: 1000 })).toMatchObject({ ok: true, single: true, items: [{ path: "body.data" }] });
+    expect(ingestor.split({ data: { a: 1 }, status_code: 1000 })).toMatchObject({
+      ok: true,
+      single: true,
+      items: [{ path: "body.data" }],
+    });
     expect(ingestor.split({ data: [], status_code: 2001 })).toMatchObject({
       ok: false,
       problem: { status: 400, errors: [{ path: "body.status_code" }] },
@@ -55,11 +67,20 @@ describe("Ingestor.one", () => {
   });
 
   it("processes a normalized session and an OCPI CDR given the form explicitly", async () => {
-    const n = await ingestor.one(0, "body", normalized({ id: "ONE-N", start: "2025-03-09T08:00:00Z", end: "2025-03-09T09:00:00Z" }));
+    const n = await ingestor.one(
+      0,
+      "body",
+      normalized({ id: "ONE-N", start: "2025-03-09T08:00:00Z", end: "2025-03-09T09:00:00Z" }),
+    );
     expect(n).toMatchObject({ ok: true, status: 201, outcome: "created" });
-    const c = await ingestor.one(0, "body", cdr221({ id: "ONE-C", start: "2025-03-09T10:00:00Z", end: "2025-03-09T11:00:00Z" }), {
-      format: "ocpi-2.2.1",
-    });
+    const c = await ingestor.one(
+      0,
+      "body",
+      cdr221({ id: "ONE-C", start: "2025-03-09T10:00:00Z", end: "2025-03-09T11:00:00Z" }),
+      {
+        format: "ocpi-2.2.1",
+      },
+    );
     expect(c).toMatchObject({ ok: true, status: 201 });
     if (c.ok) expect(c.revision.priced?.totals.salesInclVat).toBe("8.31");
     const wrongForm = await ingestor.one(0, "body", cdr221({ id: "ONE-W" }), { format: "normalized" });

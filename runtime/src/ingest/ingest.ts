@@ -162,7 +162,12 @@ export class Ingestor {
     }
   }
 
-  private async unguarded(index: number, path: string, json: unknown, options: IngestOptions): Promise<IngestItemResult> {
+  private async unguarded(
+    index: number,
+    path: string,
+    json: unknown,
+    options: IngestOptions,
+  ): Promise<IngestItemResult> {
     const invalid = (
       detail: string,
       errors: FieldError[],

@@ -88,9 +88,14 @@ describe("basic checks", () => {
   });
 
   it("currencies", async () => {
-    expect(dropOut(await run({ ...normalized({ id: "B-CUR", ...slot() }), currency: "QQQ" }))).toMatchObject({
-      code: "INVALID_CURRENCY",
+    const unknown = await run({
+      ...normalized({ id: "B-CUR", ...slot() }),
+      currency: "QQQ",
+      reported: { cost: { exclVat: "5.00" } },
     });
+    expect(dropOut(unknown)).toMatchObject({ code: "INVALID_CURRENCY" });
+    // No amount at stake in a currency that does not exist.
+    expect(unknown.revision.dropOut?.amountAtStake).toBeUndefined();
     const usd = {
       ...normalized({ id: "B-TCUR", ...slot() }),
       tariffs: [

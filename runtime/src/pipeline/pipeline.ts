@@ -26,7 +26,7 @@ import type { PipelineMasterData, PipelineRuleVersions } from "./ports.ts";
 import {
   fingerprintBucketOf,
   LOCK_STALE_MS,
-  type RevisionDoc,
+  revisionDocOf,
   revisionIdOf,
   type SessionDoc,
   type SessionQuery,
@@ -205,9 +205,13 @@ export class Pipeline {
           dropOut: null,
           totals: null,
         };
-        if (await this.records.insertLocked(doc)) {
-          return this.holding(id, () => this.runAndRecord(doc, lock, input, hash, parsed, "original", options));
-        }
+        // The insert claims the session; its journal sync runs while the stages do, and nothing is recorded
+        // before it is known to have won (a concurrent duplicate loses on the unique key and returns the winner's).
+        const claim = this.records.insertLocked(doc);
+        const created = await this.holding(id, () =>
+          this.runAndRecord(doc, lock, input, hash, parsed, "original", options, undefined, claim),
+        );
+        if (created) return created;
         continue;
       }
       const repeat = head.currentRevision > 0 && head.inputHash === hash && options.instruction === undefined;
@@ -226,7 +230,10 @@ export class Pipeline {
       }
       const kind: RevisionKind =
         acquired.currentRevision === 0 ? "original" : acquired.inputHash === hash ? "reprocess" : "correction";
-      return this.holding(id, () => this.runAndRecord(acquired, lock, input, hash, parsed, kind, options));
+      const result = await this.holding(id, () =>
+        this.runAndRecord(acquired, lock, input, hash, parsed, kind, options),
+      );
+      if (result) return result;
     }
   }
 
@@ -256,7 +263,7 @@ export class Pipeline {
         ...(instruction ? { instruction } : {}),
         ...(reason ? { reason } : {}),
       };
-      return this.holding(sessionId, () =>
+      const result = await this.holding(sessionId, () =>
         this.runAndRecord(
           acquired,
           lock,
@@ -268,6 +275,7 @@ export class Pipeline {
           current.input.receivedAt,
         ),
       );
+      if (result) return result;
     }
   }
 
@@ -317,15 +325,19 @@ export class Pipeline {
     kind: RevisionKind,
     options: ProcessOptions,
     originalReceivedAt?: string,
-  ): Promise<ProcessResult> {
+    claim?: Promise<boolean>,
+  ): Promise<ProcessResult | null> {
     const now = this.clock();
     let run: RunResult;
     try {
       run = await this.run(head, input, preParsed, now, options.instruction);
     } catch (error) {
-      await this.records.release(head._id, lock).catch(() => {});
+      if (claim === undefined || (await claim.catch(() => false)))
+        await this.records.release(head._id, lock).catch(() => {});
       throw error;
     }
+    // A new session: record nothing unless this request created it.
+    if (claim !== undefined && !(await claim)) return null;
     const revisionNumber = head.currentRevision + 1;
     const revisionId = revisionIdOf(head._id, revisionNumber);
     const snapshot: InputSnapshot = {
@@ -353,8 +365,8 @@ export class Pipeline {
       }
     }
 
-    const revision: RevisionDoc = {
-      _id: revisionId,
+    const revision: SessionRevision = {
+      id: revisionId,
       sessionId: head._id,
       revision: revisionNumber,
       previousRevisionId: head.currentRevisionId,
@@ -372,7 +384,7 @@ export class Pipeline {
 
     try {
       if (dropOut && run.dropOut) await this.cases.record(dropOut.stage, run.dropOut.failure, dropOut.groupKey, now);
-      await this.records.insertRevision(revision);
+      await this.records.insertRevision(revisionDocOf(revision));
     } catch (error) {
       await this.records.release(head._id, lock).catch(() => {});
       throw error;
@@ -417,9 +429,8 @@ export class Pipeline {
     const result: ProcessResult = {
       outcome: kind === "original" ? "created" : kind === "correction" ? "correction" : "reprocessed",
       session: summaryOf(after),
-      revision: { id: revisionId, ...revision },
+      revision,
     };
-    delete (result.revision as { _id?: string })._id;
     await this.emit(result, run);
     return result;
   }

@@ -7,6 +7,7 @@ import type { DuplicateFinder } from "./types.ts";
 import type {
   DropOutInfo,
   InputFormat,
+  InputSnapshot,
   PricedSession,
   SessionRevision,
   SessionStatus,
@@ -46,7 +47,27 @@ export type SessionDoc = {
   totals: PricedSession["totals"] | null;
 };
 
-export type RevisionDoc = Omit<SessionRevision, "id"> & { _id: string };
+/**
+ * A revision as stored. The input payload and the trace are kept as JSON text: the payload exactly as it was
+ * recorded, and neither is ever queried — as text they cost the store (and its garbage collector) one string each
+ * instead of a tree of small objects.
+ */
+export type RevisionDoc = Omit<SessionRevision, "id" | "input" | "trace"> & {
+  _id: string;
+  input: Omit<InputSnapshot, "payload"> & { payloadJson: string };
+  traceJson: string;
+};
+
+export function revisionDocOf(revision: SessionRevision): RevisionDoc {
+  const { id, input, trace, ...rest } = revision;
+  const { payload, ...snapshot } = input;
+  return {
+    _id: id,
+    ...rest,
+    input: { ...snapshot, payloadJson: JSON.stringify(payload) },
+    traceJson: JSON.stringify(trace),
+  };
+}
 
 /** The id of a session: derived from its key, so every process agrees on it. */
 export function sessionIdOf(key: string): string {
@@ -91,8 +112,14 @@ export function summaryOf(doc: SessionDoc): SessionSummary {
 }
 
 export function revisionOf(doc: RevisionDoc): SessionRevision {
-  const { _id, ...rest } = doc;
-  return { id: _id, ...rest };
+  const { _id, input, traceJson, ...rest } = doc;
+  const { payloadJson, ...snapshot } = input;
+  return {
+    id: _id,
+    ...rest,
+    input: { ...snapshot, payload: JSON.parse(payloadJson) as unknown },
+    trace: JSON.parse(traceJson) as SessionRevision["trace"],
+  };
 }
 
 export interface SessionQuery {

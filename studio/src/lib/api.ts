@@ -3,6 +3,8 @@
 // hears about (the app then shows the sign-in page and comes back afterwards).
 import type {
   DraftDetail,
+  History,
+  MasterDataList,
   Me,
   Problem,
   Ruleset,
@@ -114,6 +116,14 @@ export const api = {
     request<VersionSummary>("POST", `/api/v1/rulesets/${enc(id)}/versions/${version}/cancel`, { comment }),
   simulate: (id: string, input: { version?: number | string; session?: unknown; cdr?: unknown; facts?: unknown }) =>
     request<SimulationResponse>("POST", `/api/v1/rulesets/${enc(id)}/simulate`, input),
+  listMasterData: (path: string, query: { validAt?: string; limit?: number; offset?: number } = {}) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    return request<MasterDataList>("GET", `/api/v1/master-data/${enc(path)}${qs ? `?${qs}` : ""}`);
+  },
+  masterDataHistory: (path: string, id: string) =>
+    request<History>("GET", `/api/v1/master-data/${enc(path)}/${enc(id)}/history`),
   validateScript: (source: string) =>
     request<{ valid: boolean; diagnostics: ScriptDiagnostic[] }>("POST", "/api/v1/rules/validate-script", { source }),
 };

@@ -14,7 +14,7 @@ self.MonacoEnvironment = {
 
 const ts = monaco.typescript;
 ts.typescriptDefaults.setCompilerOptions({
-  target: ts.ScriptTarget.ES2022,
+  target: ts.ScriptTarget.ESNext,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.NodeJs,
   lib: ["lib.es2024.d.ts"],

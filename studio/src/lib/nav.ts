@@ -67,7 +67,7 @@ export const NAV: readonly NavItem[] = [
     href: "/master-data",
     label: "Master data",
     icon: "☰",
-    purpose: "Administrations, partners, agreements and the other data rule sets refer to.",
-    ready: false,
+    purpose: "Administrations, partners, agreements and the other data rule sets refer to — as they were on any date.",
+    ready: true,
   },
 ];

@@ -2,9 +2,21 @@
 // evaluation results are the SDK's own types; the envelopes around them are declared here, since the studio
 // speaks to the runtime over HTTP only.
 import type { Role } from "@voltrate/sdk";
+import type { EntityType, History, Resolved } from "@voltrate/sdk/master-data";
 import type { Ruleset, RulesetEvaluation, RulesetSide } from "@voltrate/sdk/rules";
 
-export type { Role, Ruleset, RulesetEvaluation, RulesetSide };
+export type { EntityType, History, Resolved, Role, Ruleset, RulesetEvaluation, RulesetSide };
+
+/** GET /api/v1/master-data/{entities} */
+export interface MasterDataList {
+  entityType: EntityType;
+  validAt: string;
+  knownAt: string | null;
+  total: number;
+  limit: number;
+  offset: number;
+  items: Resolved[];
+}
 
 /** RFC 9457 problem details, as every error of the API. */
 export interface Problem {

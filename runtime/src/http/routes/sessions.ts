@@ -57,7 +57,9 @@ const reprocessSchema = z.strictObject({
  * A revision as POST /api/v1/sessions answers it: everything but the input payload (the sender has it) and the trace
  * (GET /api/v1/sessions/{id} has both).
  */
-function resultOf(revision: SessionRevision): Omit<SessionRevision, "trace" | "input"> & { input: Omit<InputSnapshot, "payload"> } {
+function resultOf(
+  revision: SessionRevision,
+): Omit<SessionRevision, "trace" | "input"> & { input: Omit<InputSnapshot, "payload"> } {
   const { trace: _trace, input, ...rest } = revision;
   const { payload: _payload, ...snapshot } = input;
   return { ...rest, input: snapshot };

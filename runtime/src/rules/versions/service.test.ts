@@ -136,7 +136,7 @@ describe("publication", () => {
     expect(jobs.jobs.map((j) => j.data)).toEqual([{ rulesetId: "msp-test", version: 2 }]);
     expect((await h.service.getRuleset("msp-test")).scheduledVersions).toEqual([2]);
 
-    await until(async () => (await h.service.getVersion("msp-test", 2)).activatedAt !== null, 5_000);
+    await until(async () => (await h.service.getVersion("msp-test", 2)).activatedAt !== null, 20_000);
     const activated = await h.service.getVersion("msp-test", 2);
     expect(Date.parse(activated.activatedAt as string)).toBeGreaterThanOrEqual(Date.parse(v2.effectiveFrom));
     expect(Date.now() - scheduledAt).toBeGreaterThanOrEqual(900);
