@@ -23,8 +23,7 @@ process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unha
 try {
   const runtime = await createRuntime({ config, logger });
   const url = await runtime.start();
-  const storeNote =
-    runtime.store.mode === "mongodb" ? "MongoDB" : `embedded store in ${config.VOLTRATE_DATA_DIR}`;
+  const storeNote = runtime.store.mode === "mongodb" ? "MongoDB" : `embedded store in ${config.VOLTRATE_DATA_DIR}`;
   process.stdout.write(
     [
       "",

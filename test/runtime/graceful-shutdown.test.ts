@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadConfig } from "@voltrate/runtime/config";
 import { createRuntime } from "@voltrate/runtime";
+import { loadConfig } from "@voltrate/runtime/config";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 

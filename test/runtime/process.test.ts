@@ -45,7 +45,8 @@ describe("runtime process", () => {
     expect(anonymous.status).toBe(401);
     const plugins = await fetch(`${first.url}/api/v1/plugins`, { headers: { Authorization: `Bearer ${key}` } });
     expect(plugins.status).toBe(200);
-    const listed = ((await plugins.json()) as { plugins: { name: string; provides: string[]; state: string }[] }).plugins;
+    const listed = ((await plugins.json()) as { plugins: { name: string; provides: string[]; state: string }[] })
+      .plugins;
     expect(listed.map((p) => [p.name, p.provides, p.state])).toEqual([
       ["@voltrate/plugin-vat", ["vat"], "started"],
       ["@voltrate/plugin-fx", ["fx"], "started"],
@@ -86,7 +87,9 @@ describe("runtime process", () => {
   it("stops with one line naming the plugin and key when a plugin's configuration is wrong", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "voltrate-plugin-cfg-"));
     const result = await runToEnd(process.execPath, nodeArgs, {
-      env: envFor(dataDir, { VOLTRATE_PLUGIN_CONFIG: JSON.stringify({ "@voltrate/plugin-fx": { stalenessDays: -1 } }) }),
+      env: envFor(dataDir, {
+        VOLTRATE_PLUGIN_CONFIG: JSON.stringify({ "@voltrate/plugin-fx": { stalenessDays: -1 } }),
+      }),
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^voltrate: plugin "@voltrate\/plugin-fx": config stalenessDays: .+\n$/);

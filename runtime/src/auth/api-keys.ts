@@ -65,7 +65,8 @@ export class ApiKeys {
   async ensureAdmin(configuredKey: string | undefined): Promise<{ generatedKey?: string }> {
     if (configuredKey) {
       const hash = hashKey(configuredKey);
-      if (!(await this.collection.findOne({ hash }))) await this.create("admin (VOLTRATE_ADMIN_API_KEY)", "admin", configuredKey);
+      if (!(await this.collection.findOne({ hash })))
+        await this.create("admin (VOLTRATE_ADMIN_API_KEY)", "admin", configuredKey);
       return {};
     }
     if (await this.collection.findOne({ role: "admin", revokedAt: null })) return {};

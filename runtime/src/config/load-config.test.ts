@@ -78,7 +78,9 @@ describe("loadConfig", () => {
     it("rejects a missing or malformed file", () => {
       const bad = path.join(dir, "bad.json");
       writeFileSync(bad, "{ not json");
-      expect(() => loadConfig({ VOLTRATE_CONFIG_FILE: bad })).toThrow(/VOLTRATE_CONFIG_FILE: .*bad\.json is not valid JSON/);
+      expect(() => loadConfig({ VOLTRATE_CONFIG_FILE: bad })).toThrow(
+        /VOLTRATE_CONFIG_FILE: .*bad\.json is not valid JSON/,
+      );
       expect(() => loadConfig({ VOLTRATE_CONFIG_FILE: path.join(dir, "absent.json") })).toThrow(
         /VOLTRATE_CONFIG_FILE: cannot read .*absent\.json \(ENOENT\)/,
       );

@@ -29,7 +29,10 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
   // File values may be JSON numbers, booleans or objects; the schema reads strings like the environment does.
   return Object.fromEntries(
-    Object.entries(parsed).map(([k, v]) => [k, typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v)]),
+    Object.entries(parsed).map(([k, v]) => [
+      k,
+      typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v),
+    ]),
   );
 }
 
@@ -49,7 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const issue = result.error.issues[0];
     const key = String(issue?.path[0] ?? "configuration");
     // Secrets are never echoed back.
-    const secret = key === "VOLTRATE_ADMIN_API_KEY" || key === "VOLTRATE_ADMIN_PASSWORD" || key === "VOLTRATE_MONGODB_URL";
+    const secret =
+      key === "VOLTRATE_ADMIN_API_KEY" || key === "VOLTRATE_ADMIN_PASSWORD" || key === "VOLTRATE_MONGODB_URL";
     const given = input[key] === undefined || secret ? "" : ` (got "${String(input[key])}")`;
     throw new ConfigError(`${key}: ${issue?.message ?? "invalid value"}${given}`);
   }

@@ -26,9 +26,7 @@ export const configSchema = z.object({
       error: "expected one of fatal, error, warn, info, debug, trace, silent",
     })
     .default("info"),
-  VOLTRATE_LOG_FORMAT: z
-    .enum(["auto", "json", "pretty"], { error: "expected auto, json or pretty" })
-    .default("auto"),
+  VOLTRATE_LOG_FORMAT: z.enum(["auto", "json", "pretty"], { error: "expected auto, json or pretty" }).default("auto"),
   VOLTRATE_DEMO_DATA: booleanFlag.default(true),
   VOLTRATE_ADMIN_API_KEY: z
     .string()
@@ -55,7 +53,8 @@ export const configSchema = z.object({
     .transform((text, ctx) => {
       try {
         const value: unknown = JSON.parse(text);
-        if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+        if (typeof value === "object" && value !== null && !Array.isArray(value))
+          return value as Record<string, unknown>;
       } catch {}
       ctx.addIssue({ code: "custom", message: "expected a JSON object of plugin name → configuration" });
       return z.NEVER;

@@ -9,7 +9,10 @@ const app = createApp({
   routes: [
     (a) => {
       a.post("/things", async (c) => {
-        const body = await validBody(c, z.object({ name: z.string().min(1), lines: z.array(z.object({ kwh: z.string() })) }));
+        const body = await validBody(
+          c,
+          z.object({ name: z.string().min(1), lines: z.array(z.object({ kwh: z.string() })) }),
+        );
         return c.json(body, 201);
       });
       a.get("/things", (c) => c.json(validQuery(c, z.object({ limit: z.coerce.number().int().max(100) }))));

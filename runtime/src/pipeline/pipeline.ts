@@ -8,6 +8,7 @@ import {
   type FxService,
   fxCapability,
   type HookPhase,
+  isCurrencyCode,
   type PipelineStage,
   type Store,
   type VatService,
@@ -674,7 +675,7 @@ function parseIfPossible(input: PipelineInput): ParsedSession | undefined {
 /** The CPO's reported total (excl. VAT), else the purchase cost when it was determined. */
 function amountAtStake(run: RunResult): { currency: string; exclVat: string } | undefined {
   const reported = run.parsed?.reportedCost;
-  if (reported)
+  if (reported && isCurrencyCode(reported.currency))
     return { currency: reported.currency, exclVat: moneyString(new Dec(reported.exclVat), reported.currency) };
   const p = run.rates?.purchase;
   if (p) return { currency: p.currency, exclVat: moneyString(p.exclVat, p.currency) };

@@ -37,7 +37,7 @@ export async function importPlugin(spec: string, baseDirs: string[]): Promise<Vo
     throw new PluginLoadError(`plugin "${spec}" could not be imported: ${(error as Error).message}`, { cause: error });
   }
   const plugin = mod.default as Partial<VoltratePlugin> | undefined;
-  if (!plugin || plugin.kind !== "voltrate-plugin") {
+  if (plugin?.kind !== "voltrate-plugin") {
     throw new PluginLoadError(`"${spec}" is not a Voltrate plugin: its default export must come from definePlugin()`);
   }
   return plugin as VoltratePlugin;
