@@ -9,15 +9,18 @@ import type { Config } from "./config/index.ts";
 import { seedDemoData } from "./demo/seed.ts";
 import { type App, createApp, type RouteModule } from "./http/app.ts";
 import { authRoutes } from "./http/routes/auth.ts";
+import { dropOutRoutes } from "./http/routes/dropouts.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { indexRoutes } from "./http/routes/index-page.ts";
 import { masterDataRoutes } from "./http/routes/master-data.ts";
 import { openApiRoutes } from "./http/routes/openapi.ts";
 import { pluginRoutes } from "./http/routes/plugins.ts";
 import { rulesRoutes } from "./http/routes/rulesets.ts";
+import { sessionRoutes } from "./http/routes/sessions.ts";
 import { studioRoutes } from "./http/routes/studio.ts";
 import type { Logger } from "./logging/logger.ts";
 import { createMasterData, type MasterData } from "./master-data/index.ts";
+import { createPipeline, masterDataPort, type Pipeline } from "./pipeline/index.ts";
 import { HookRegistry, PluginHost, PluginLoadError, RuntimeEventBus } from "./plugins/index.ts";
 import { createScriptSandbox, type ScriptSandbox } from "./rules/scripts/index.ts";
 import { createRulesService, type RulesService, registerRuleJobs } from "./rules/versions/index.ts";
@@ -44,6 +47,8 @@ export interface Runtime {
   readonly events: RuntimeEventBus;
   readonly rules: RulesService;
   readonly masterData: MasterData;
+  /** The session pipeline: ingestion, pricing, revisions, drop-out cases. */
+  readonly pipeline: Pipeline;
   /** Runs script rules in isolated-vm. */
   readonly sandbox: ScriptSandbox;
   /** An admin API key generated at this start because none existed; shown once, then only its hash is kept. */
@@ -102,6 +107,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   // Everything below may fail; what was opened is closed again before the error is reported.
   let plugins: PluginHost;
+  let pipeline: Pipeline;
   let generatedAdminKey: string | undefined;
   let generatedAdminPassword: string | undefined;
   try {
@@ -137,6 +143,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (error instanceof PluginLoadError) throw new StartupError(error.message, { cause: error });
       throw error;
     }
+    pipeline = await createPipeline({
+      store,
+      masterData: masterDataPort(masterData),
+      rules,
+      hooks,
+      events,
+      plugins,
+      sandbox,
+      logger: logger.child({ component: "pipeline" }),
+    });
   } catch (error) {
     await scheduler.stop().catch(() => {});
     await sandbox.dispose();
@@ -165,6 +181,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       pluginRoutes(plugins, apiKeys),
       rulesRoutes({ service: rules, apiKeys }),
       masterDataRoutes(masterData, apiKeys),
+      sessionRoutes({ pipeline, apiKeys, logger: logger.child({ component: "ingest" }) }),
+      dropOutRoutes({ cases: pipeline.cases, apiKeys }),
       plugins.routes(),
       ...(options.routes ?? []),
     ],
@@ -250,6 +268,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     events,
     rules,
     masterData,
+    pipeline,
     sandbox,
     ...(generatedAdminKey ? { generatedAdminKey } : {}),
     ...(generatedAdminPassword ? { generatedAdminPassword } : {}),

@@ -224,7 +224,10 @@ export class Pipeline {
         continue;
       }
       const acquired = await this.records.acquire(head, lock, this.clock());
-      if (!acquired) continue;
+      if (!acquired) {
+        await this.waitFor(id, attempt);
+        continue;
+      }
       if (acquired.currentRevision > 0 && acquired.inputHash === hash && options.instruction === undefined) {
         await this.records.release(id, lock);
         return this.existing(acquired);
