@@ -60,9 +60,16 @@ describe("fresh clone", () => {
     expect(await health.json()).toMatchObject({ status: "ok", store: { mode: "embedded" } });
     expect(existsSync(path.join(clone, "data"))).toBe(true);
 
+    // The signal reaches every process of the tree (npm, the bootstrap, pnpm, the runtime) at once; npm may
+    // exit before the runtime has finished its graceful stop, so wait for the runtime's own last word.
     process.kill(-(started.child.pid as number), "SIGTERM");
     await started.exited;
+    const deadline = Date.now() + 15_000;
+    while (!started.output().includes('"msg":"shutdown complete"') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(started.output()).toContain('"msg":"shutdown complete"');
+    await expect(fetch(`${started.url}/health`)).rejects.toThrow();
   });
 
   it("`./voltrate --help` lists the commands on stdout only", { timeout: 120_000 }, async () => {
