@@ -5,3 +5,4 @@ export * from "./session/index.ts";
 export * from "./store/index.ts";
 export * from "./tariff/index.ts";
 export * from "./units/index.ts";
+export * from "./http/index.ts";

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PluginInfo } from "@voltrate/runtime/plugins";
-import { type PluginTestHost, startPluginTestHost } from "@voltrate/runtime/testing";
+import { logCapture, type PluginTestHost, startPluginTestHost } from "@voltrate/runtime/testing";
 import { fxCapability } from "@voltrate/sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FxConfig } from "./config.ts";
@@ -13,7 +13,6 @@ import plugin, { FETCH_JOB, RATES_COLLECTION } from "./plugin.ts";
 import type { PublicationDoc } from "./store-repository.ts";
 import { dailyXml, ecbDocument, HIST_FIXTURE, histXml } from "./testing/fixtures.ts";
 import { type Route, startServer, type TestServer } from "./testing/http-server.ts";
-import { logCapture } from "./testing/log-capture.ts";
 import { until } from "./testing/until.ts";
 
 const configSchema = plugin.configSchema!;

@@ -1,12 +1,12 @@
 // The plugin's HTTP routes, on the api app mounted at /api/v1/plugins/fx.
 import type { PluginAuth } from "@voltrate/sdk";
+import { type FieldError, problemResponse, validationProblem } from "@voltrate/sdk";
 import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ecbDate, isIsoDate } from "./dates.ts";
 import { EcbXmlError, FxError } from "./errors.ts";
 import type { EcbFxService } from "./fx-service.ts";
 import { DEFAULT_MAX_BYTES, importEcbXml } from "./importer.ts";
-import { type FieldError, problemResponse, validationProblem } from "./problem.ts";
 import type { FxRateRepository } from "./repository.ts";
 
 export interface FxRouteDeps {

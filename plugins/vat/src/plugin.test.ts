@@ -4,12 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PluginInfo } from "@voltrate/runtime/plugins";
-import { type PluginTestHost, startPluginTestHost } from "@voltrate/runtime/testing";
+import { logCapture, type PluginTestHost, startPluginTestHost } from "@voltrate/runtime/testing";
 import { vatCapability } from "@voltrate/sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadBundledVatDataset } from "./dataset.ts";
 import plugin from "./plugin.ts";
-import { logCapture } from "./testing/log-capture.ts";
 
 const configSchema = plugin.configSchema!;
 const API = "/api/v1/plugins/vat";

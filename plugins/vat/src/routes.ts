@@ -1,9 +1,10 @@
 // The plugin's HTTP routes, on the api app mounted at /api/v1/plugins/vat.
+
+import { type FieldError, problemResponse, validationProblem } from "@voltrate/sdk";
 import type { Hono } from "hono";
 import { normalizeCountry } from "./countries.ts";
 import { isIsoDate } from "./dates.ts";
 import { VatError } from "./errors.ts";
-import { type FieldError, problemResponse, validationProblem } from "./problem.ts";
 import type { VatRates } from "./vat-service.ts";
 
 export function registerVatRoutes(app: Hono, vat: VatRates): void {

@@ -1,5 +1,14 @@
-import type { HookHandler, HookOptions, HookPhase, HookRegistrar, PipelineStage, TraceNote } from "@voltrate/sdk";
+import type {
+  HookHandler,
+  HookLine,
+  HookOptions,
+  HookPhase,
+  HookRegistrar,
+  PipelineStage,
+  TraceNote,
+} from "@voltrate/sdk";
 import { pipelineStages } from "@voltrate/sdk";
+import { z } from "zod";
 
 interface RegisteredHook {
   plugin: string;
@@ -24,8 +33,29 @@ export interface HookDropOut {
   data?: Record<string, unknown>;
 }
 
+/** A price line added by a hook (only in after:rateDetermination), attributed to the plugin. */
+export interface HookAddedLine extends HookLine {
+  plugin: string;
+}
+
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, { error: 'expected a decimal string such as "-1.25"' });
+const hookLineSchema = z.strictObject({
+  side: z.enum(["sales", "purchase"]),
+  code: z.string().min(1).max(64),
+  description: z.string().min(1).max(500),
+  amount: decimal,
+  quantity: decimal.optional(),
+  unit: z.string().min(1).max(32).optional(),
+  vatPercent: decimal.optional(),
+});
+
+/** The stage and phase whose hooks may add price lines. */
+export const LINE_HOOK = { stage: "rateDetermination", phase: "after" } as const;
+
 export interface HookRunResult {
   notes: HookTraceEntry[];
+  /** Price lines the hooks added (after:rateDetermination only), in the order they were added. */
+  lines: HookAddedLine[];
   /** Set when a hook asked for a drop-out or failed; later hooks of the run did not run. */
   dropOut?: HookDropOut;
 }
@@ -75,6 +105,7 @@ export class HookRegistry {
     session: Readonly<Record<string, unknown>>,
   ): Promise<HookRunResult> {
     const notes: HookTraceEntry[] = [];
+    const lines: HookAddedLine[] = [];
     for (const hook of this.hooks.get(`${phase}:${stage}`) ?? []) {
       let requested: HookDropOut | undefined;
       const context = {
@@ -93,6 +124,29 @@ export class HookRegistry {
         dropOut: (reason: { code: string; message: string; data?: Record<string, unknown> }) => {
           requested ??= { ...reason, plugin: hook.plugin, stage, phase };
         },
+        addLine: (line: HookLine) => {
+          if (stage !== LINE_HOOK.stage || phase !== LINE_HOOK.phase) {
+            throw new Error(
+              `addLine is allowed in ${LINE_HOOK.phase}:${LINE_HOOK.stage} hooks only, not in ${phase}:${stage}`,
+            );
+          }
+          const parsed = hookLineSchema.safeParse(line);
+          if (!parsed.success) {
+            const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "line"}: ${i.message}`).join("; ");
+            throw new Error(`addLine: ${issues}`);
+          }
+          const l = parsed.data;
+          lines.push({
+            plugin: hook.plugin,
+            side: l.side,
+            code: l.code,
+            description: l.description,
+            amount: l.amount,
+            ...(l.quantity === undefined ? {} : { quantity: l.quantity }),
+            ...(l.unit === undefined ? {} : { unit: l.unit }),
+            ...(l.vatPercent === undefined ? {} : { vatPercent: l.vatPercent }),
+          });
+        },
       };
       try {
         await withTimeout(Promise.resolve(hook.handler(context)), this.timeoutMs);
@@ -100,6 +154,7 @@ export class HookRegistry {
         const message = error instanceof Error ? error.message : String(error);
         return {
           notes,
+          lines,
           dropOut: {
             code: "PLUGIN_HOOK_FAILED",
             message: `plugin "${hook.plugin}" failed in its ${phase}:${stage} hook: ${message}`,
@@ -109,9 +164,9 @@ export class HookRegistry {
           },
         };
       }
-      if (requested) return { notes, dropOut: requested };
+      if (requested) return { notes, lines, dropOut: requested };
     }
-    return { notes };
+    return { notes, lines };
   }
 }
 

@@ -22,6 +22,22 @@ export interface TraceNote {
   data?: Record<string, unknown>;
 }
 
+/**
+ * A price line a hook adds to one side of the session. Amounts are decimal strings excl. VAT in that side's currency
+ * (rounded half-up to its minor units); a negative amount is a discount.
+ */
+export interface HookLine {
+  side: "sales" | "purchase";
+  /** Stable code, e.g. "LOYALTY". */
+  code: string;
+  /** What the customer or partner reads. */
+  description: string;
+  amount: string;
+  quantity?: string;
+  unit?: string;
+  vatPercent?: string;
+}
+
 /** What a hook sees and may do. `session` is a read-only view of the session at this point. */
 export interface HookContext<Session = Readonly<Record<string, unknown>>> {
   readonly stage: PipelineStage;
@@ -31,6 +47,11 @@ export interface HookContext<Session = Readonly<Record<string, unknown>>> {
   annotate(note: TraceNote): void;
   /** Stops the pipeline for this session and opens a drop-out with this reason code and message. */
   dropOut(reason: { code: string; message: string; data?: Record<string, unknown> }): void;
+  /**
+   * Adds a price line to one side. Allowed in `after:rateDetermination` hooks only (elsewhere it throws): the line
+   * joins that side's lines before calculations, so VAT, FX and the margin include it.
+   */
+  addLine(line: HookLine): void;
 }
 
 export type HookHandler<Session = Readonly<Record<string, unknown>>> = (

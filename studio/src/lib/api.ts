@@ -3,6 +3,13 @@
 // hears about (the app then shows the sign-in page and comes back afterwards).
 import type {
   DraftDetail,
+  DropOutCaseSummary,
+  Instruction,
+  Page,
+  ReprocessResult,
+  RulesetDiff,
+  SessionDetail,
+  SessionSummary,
   History,
   MasterDataList,
   Me,
@@ -77,6 +84,25 @@ async function request<T>(
 
 const enc = encodeURIComponent;
 
+/** "?a=1&b=2" from the defined values of a query, or "". */
+function query(values: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== "") params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `?${qs}` : "";
+}
+
+export interface SessionQuery {
+  status?: string;
+  party?: string;
+  administration?: string;
+  case?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
+
 export const api = {
   login: (username: string, password: string) =>
     request<{ user: UserInfo; expiresAt: string }>(
@@ -124,6 +150,25 @@ export const api = {
   },
   masterDataHistory: (path: string, id: string) =>
     request<History>("GET", `/api/v1/master-data/${enc(path)}/${enc(id)}/history`),
+  rollback: (id: string, toVersion: number, comment: string) =>
+    request<VersionSummary>("POST", `/api/v1/rulesets/${enc(id)}/rollback`, { toVersion, comment }),
+  diff: (id: string, from: string, to: string) =>
+    request<RulesetDiff>("GET", `/api/v1/rulesets/${enc(id)}/diff${query({ from, to })}`),
+
+  listSessions: (q: SessionQuery = {}) =>
+    request<Page<SessionSummary>>("GET", `/api/v1/sessions${query({ ...q })}`),
+  getSession: (id: string) => request<SessionDetail>("GET", `/api/v1/sessions/${enc(id)}`),
+  reprocess: (id: string, input: { instruction?: Instruction; reason?: string } = {}) =>
+    request<ReprocessResult>("POST", `/api/v1/sessions/${enc(id)}/reprocess`, input),
+  listDropOuts: (q: { status?: "open" | "resolved" | "all"; stage?: string; limit?: number; offset?: number } = {}) =>
+    request<Page<DropOutCaseSummary>>("GET", `/api/v1/dropouts${query({ ...q })}`),
+  getDropOut: (id: string) => request<DropOutCaseSummary>("GET", `/api/v1/dropouts/${enc(id)}`),
+  dropOutSessions: (id: string, q: { limit?: number; offset?: number } = {}) =>
+    request<Page<SessionSummary> & { caseId: string }>(
+      "GET",
+      `/api/v1/dropouts/${enc(id)}/sessions${query({ ...q })}`,
+    ),
+
   validateScript: (source: string) =>
     request<{ valid: boolean; diagnostics: ScriptDiagnostic[] }>("POST", "/api/v1/rules/validate-script", { source }),
 };

@@ -44,7 +44,7 @@ export const NAV: readonly NavItem[] = [
     label: "Sessions",
     icon: "⚡",
     purpose: "Charge sessions as they arrive, with their prices and the trace that explains them.",
-    ready: false,
+    ready: true,
   },
   {
     route: "dropouts",
@@ -52,7 +52,7 @@ export const NAV: readonly NavItem[] = [
     label: "Drop-outs",
     icon: "⚠",
     purpose: "Sessions that could not be priced: see why, fix the rule set or the data, and price them again.",
-    ready: false,
+    ready: true,
   },
   {
     route: "reports",

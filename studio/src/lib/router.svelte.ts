@@ -13,6 +13,7 @@ export type RouteName =
   | "simulate"
   | "backtest"
   | "sessions"
+  | "session"
   | "dropouts"
   | "reports"
   | "master-data"
@@ -25,6 +26,7 @@ const ROUTES: [RouteName, RegExp][] = [
   ["simulate", /^\/simulate$/],
   ["backtest", /^\/backtest$/],
   ["sessions", /^\/sessions$/],
+  ["session", /^\/sessions\/(?<id>[^/]+)$/],
   ["dropouts", /^\/drop-outs$/],
   ["reports", /^\/reports$/],
   ["master-data", /^\/master-data$/],

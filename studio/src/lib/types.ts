@@ -3,9 +3,84 @@
 // speaks to the runtime over HTTP only.
 import type { Role } from "@voltrate/sdk";
 import type { EntityType, History, Resolved } from "@voltrate/sdk/master-data";
+import type {
+  DropOutCaseSummary,
+  Instruction,
+  PipelineTraceEntry,
+  PricedSession,
+  SessionRevision,
+  SessionStatus,
+  SessionSummary,
+} from "@voltrate/sdk/pipeline";
 import type { Ruleset, RulesetEvaluation, RulesetSide } from "@voltrate/sdk/rules";
 
-export type { EntityType, History, Resolved, Role, Ruleset, RulesetEvaluation, RulesetSide };
+export type {
+  DropOutCaseSummary,
+  EntityType,
+  History,
+  Instruction,
+  PipelineTraceEntry,
+  PricedSession,
+  Resolved,
+  Role,
+  Ruleset,
+  RulesetEvaluation,
+  RulesetSide,
+  SessionRevision,
+  SessionStatus,
+  SessionSummary,
+};
+
+/** A page of a list (sessions, drop-out cases). */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** GET /api/v1/sessions/{id} */
+export interface SessionDetail {
+  session: SessionSummary;
+  revisions: SessionRevision[];
+}
+
+/** POST /api/v1/sessions/{id}/reprocess */
+export interface ReprocessResult {
+  outcome: "reprocessed";
+  session: SessionSummary;
+  revision: SessionRevision;
+}
+
+export interface FieldChange {
+  path: string;
+  label: string;
+  from?: string;
+  to?: string;
+  text: string;
+}
+
+/** GET /api/v1/rulesets/{id}/diff */
+export interface RulesetDiff {
+  from: string;
+  to: string;
+  identical: boolean;
+  ruleset: FieldChange[];
+  rules: {
+    kind: "added" | "removed" | "moved" | "changed";
+    ruleId: string;
+    name: string;
+    position?: number;
+    fromPosition?: number;
+    toPosition?: number;
+    summary?: string;
+    moved?: { fromPosition?: number; toPosition?: number };
+    changes?: FieldChange[];
+    text?: string | string[];
+  }[];
+  scripts: { name: string; kind: "added" | "removed" | "changed"; linesAdded: number; linesRemoved: number; text: string }[];
+  text: string;
+}
 
 /** GET /api/v1/master-data/{entities} */
 export interface MasterDataList {

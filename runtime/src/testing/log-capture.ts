@@ -1,4 +1,4 @@
-// A real pino logger that keeps its JSON records in memory, so tests can assert what the plugin logs through the host.
+// A real pino logger that keeps its JSON records in memory, so tests can assert what a plugin logs through the host.
 import { pino } from "pino";
 
 export interface LogRecord {
