@@ -627,7 +627,7 @@ export class Pipeline {
   ): Promise<{ failure: StageFailure; plugin?: string } | undefined> {
     const hooks = this.deps.hooks;
     if (!hooks || hooks.count(stage, phase) === 0) return undefined;
-    const view = hookView({ recordId: head._id, input, stage, phase, ...state });
+    const view = withContractProducts(hookView({ recordId: head._id, input, stage, phase, ...state }), state.lookups);
     const run: HookRunResult = await hooks.run(stage, phase, view);
     for (const note of run.notes) {
       trace.push({
@@ -640,7 +640,11 @@ export class Pipeline {
       });
     }
     const d = run.dropOut;
-    if (!d) return undefined;
+    if (!d) {
+      // Lines added in after:rateDetermination join their side here: `state.rates` is the object calculations receives.
+      if (run.lines.length > 0 && state.rates) joinHookLines(state.rates, run.lines, trace);
+      return undefined;
+    }
     const failed = d.code === "PLUGIN_HOOK_FAILED";
     return {
       plugin: d.plugin,
@@ -667,6 +671,45 @@ function partialState(stage: PipelineStage, value: unknown): Record<string, unkn
       return { priced: value };
     default:
       return {};
+  }
+}
+
+/** The contract's product and subscription codes join the hook view after lookups (plugins select contracts by them). */
+function withContractProducts(
+  view: Readonly<Record<string, unknown>>,
+  lookups: LookupResult | undefined,
+): Readonly<Record<string, unknown>> {
+  if (!lookups) return view;
+  const { product, subscription } = lookups.contract;
+  return Object.freeze({ ...view, product: product ?? null, subscription: subscription ?? null });
+}
+
+/** Adds the hooks' lines to their side (rounded half-up to the side's currency), each with a trace entry naming the plugin. */
+function joinHookLines(rates: RateResult, lines: HookRunResult["lines"], trace: PipelineTraceEntry[]): void {
+  for (const l of lines) {
+    const side = rates[l.side];
+    const amount = moneyString(new Dec(l.amount), side.currency);
+    side.lines = [
+      ...side.lines,
+      {
+        ruleId: `plugin:${l.plugin}`,
+        code: l.code,
+        description: l.description,
+        ...(l.quantity === undefined ? {} : { quantity: l.quantity }),
+        ...(l.unit === undefined ? {} : { unit: l.unit }),
+        amountExclVat: amount,
+        ...(l.vatPercent === undefined ? {} : { vatPercent: l.vatPercent }),
+      },
+    ];
+    side.exclVat = side.exclVat.plus(amount);
+    trace.push({
+      stage: "rateDetermination",
+      kind: "hook",
+      plugin: l.plugin,
+      phase: "after",
+      message: `${l.side} line ${l.code} ${amount} ${side.currency} added (${l.description}); ${l.side} now ${moneyString(side.exclVat, side.currency)} ${side.currency} excl. VAT`,
+      data: { side: l.side, code: l.code, amountExclVat: amount, currency: side.currency },
+    });
   }
 }
 
