@@ -6,15 +6,18 @@ import { ApiKeys } from "./auth/api-keys.ts";
 import { acceptLoginSessions, LoginSessions } from "./auth/sessions.ts";
 import { ensureAdminUser, Users } from "./auth/users.ts";
 import type { Config } from "./config/index.ts";
+import { type BulkActions, createBulkActions } from "./bulk/index.ts";
 import { seedDemoData } from "./demo/seed.ts";
 import { type App, createApp, type RouteModule } from "./http/app.ts";
 import { authRoutes } from "./http/routes/auth.ts";
+import { bulkRoutes } from "./http/routes/bulk.ts";
 import { dropOutRoutes } from "./http/routes/dropouts.ts";
 import { healthRoutes } from "./http/routes/health.ts";
 import { indexRoutes } from "./http/routes/index-page.ts";
 import { masterDataRoutes } from "./http/routes/master-data.ts";
 import { openApiRoutes } from "./http/routes/openapi.ts";
 import { pluginRoutes } from "./http/routes/plugins.ts";
+import { reportRoutes } from "./http/routes/reports.ts";
 import { rulesRoutes } from "./http/routes/rulesets.ts";
 import { sessionRoutes } from "./http/routes/sessions.ts";
 import { studioRoutes } from "./http/routes/studio.ts";
@@ -22,6 +25,7 @@ import type { Logger } from "./logging/logger.ts";
 import { createMasterData, type MasterData } from "./master-data/index.ts";
 import { createPipeline, masterDataPort, type Pipeline } from "./pipeline/index.ts";
 import { HookRegistry, PluginHost, PluginLoadError, RuntimeEventBus } from "./plugins/index.ts";
+import { MarginReports } from "./reports/index.ts";
 import { createScriptSandbox, type ScriptSandbox } from "./rules/scripts/index.ts";
 import { createRulesService, type RulesService, registerRuleJobs } from "./rules/versions/index.ts";
 import { createScheduler, type Scheduler } from "./scheduler/index.ts";
@@ -108,6 +112,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Everything below may fail; what was opened is closed again before the error is reported.
   let plugins: PluginHost;
   let pipeline: Pipeline;
+  let bulk: BulkActions;
   let generatedAdminKey: string | undefined;
   let generatedAdminPassword: string | undefined;
   try {
@@ -153,6 +158,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       sandbox,
       logger: logger.child({ component: "pipeline" }),
     });
+    bulk = await createBulkActions({ store, pipeline, scheduler, logger: logger.child({ component: "bulk" }) });
   } catch (error) {
     await scheduler.stop().catch(() => {});
     await sandbox.dispose();
@@ -183,6 +189,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       masterDataRoutes(masterData, apiKeys),
       sessionRoutes({ pipeline, apiKeys, logger: logger.child({ component: "ingest" }) }),
       dropOutRoutes({ cases: pipeline.cases, apiKeys }),
+      bulkRoutes({ bulk, apiKeys }),
+      reportRoutes({
+        reports: new MarginReports({ records: pipeline.records, masterData: masterDataPort(masterData) }),
+        apiKeys,
+      }),
       plugins.routes(),
       ...(options.routes ?? []),
     ],

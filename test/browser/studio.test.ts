@@ -5,6 +5,13 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  cdr221,
+  publishRuleset,
+  salesRuleset,
+  seedWorld,
+  WORLD,
+} from "../../runtime/src/pipeline/test-support.ts";
+import {
   ensureChromium,
   ensureStudioBuilt,
   launchChromium,
@@ -129,12 +136,16 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     expect(await page.locator(":focus").textContent()).toBe("Skip to content");
   });
 
-  it("shows each section that is not built yet as coming soon", async () => {
+  it("shows sessions and drop-outs empty, and each section that is not built yet as coming soon", async () => {
     const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Sessions" }).click();
+    await page.getByRole("heading", { name: "Sessions", level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "No sessions found" }).waitFor();
+    await nav.getByRole("link", { name: "Drop-outs" }).click();
+    await page.getByRole("heading", { name: "Drop-outs", level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "No open drop-outs" }).waitFor();
     for (const [label, file] of [
       ["Backtest", "backtest"],
-      ["Sessions", "sessions"],
-      ["Drop-outs", "drop-outs"],
       ["Reports", "reports"],
     ] as const) {
       await nav.getByRole("link", { name: label }).click();
@@ -303,10 +314,14 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     await page.getByLabel("Version").selectOption("active");
     await page.getByRole("button", { name: "Price this session" }).click();
     const result = page.getByRole("region", { name: "Result" });
-    await result.getByText("Priced").waitFor();
+    await result.getByText("Priced", { exact: true }).waitFor();
     // 20 kWh × 0.35 = 7.00 excl. VAT, 21 % VAT 1.47, 8.47 incl. VAT.
     expect(await result.textContent()).toContain("8.47 EUR");
     expect(await result.textContent()).toContain("Version 1 (active)");
+    // The trace in sentences, as on the session page.
+    expect(await result.getByTestId("rule-trace").textContent()).toContain(
+      "Rule 1 'Energy price' of version 1 matched",
+    );
     await shoot("13-simulate");
   });
 
@@ -317,7 +332,7 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({
           validFrom: "2025-01-01T00:00:00Z",
-          data: { countryCode: "NL", partyId: "ABC", roles: ["CPO"], name: "ABC Charging" },
+          data: { countryCode: "BE", partyId: "EVB", roles: ["CPO"], name: "EV Belgium" },
           reason: "roaming partner since 2025",
         }),
       });
@@ -332,8 +347,8 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
       .getByRole("navigation", { name: "Kinds of master data" })
       .getByRole("button", { name: "Parties" })
       .click();
-    await page.getByRole("button", { name: "ABC Charging" }).click();
-    await page.getByRole("heading", { name: /ABC Charging/, level: 3 }).waitFor();
+    await page.getByRole("button", { name: "EV Belgium" }).click();
+    await page.getByRole("heading", { name: /EV Belgium/, level: 3 }).waitFor();
     await page.getByRole("listitem").filter({ hasText: "open-ended: version 1" }).waitFor();
     expect(new URL(page.url()).searchParams.get("type")).toBe("parties");
     await shoot("14-master-data");
@@ -341,6 +356,136 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     // Before the party existed, it is not there.
     await page.getByLabel("Valid on").fill("2024-06-30");
     await page.getByRole("heading", { name: "No parties valid on 2024-06-30" }).waitFor();
+  });
+
+  it("ingests sessions through the API: two priced, three with an unknown token", async () => {
+    // The world of the pipeline tests: an administration, AllBright (NL*ABC) with an agreement, Anna's contract and
+    // token, a location, and published purchase and sales rule sets.
+    await seedWorld({ md: server.runtime.masterData, rules: server.runtime.rules });
+    const hour = (h: number) => ({
+      start: `2025-03-10T${String(h).padStart(2, "0")}:00:00Z`,
+      end: `2025-03-10T${String(h + 1).padStart(2, "0")}:00:00Z`,
+    });
+    const batch = [
+      cdr221({ id: "OK-1", ...hour(7) }),
+      cdr221({ id: "OK-2", ...hour(9), kwh: 30 }),
+      ...[0, 1, 2].map((i) => cdr221({ id: `UNK-${i}`, tokenUid: "CAFE0001", ...hour(12 + i) })),
+    ];
+    const counts = await page.evaluate(async (body) => {
+      const response = await fetch("/api/v1/sessions", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return ((await response.json()) as { counts: Record<string, number> }).counts;
+    }, batch);
+    expect(counts).toMatchObject({ created: 5, failed: 0 });
+  });
+
+  it("lists and filters sessions, and explains one in words", async () => {
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Sessions" }).click();
+    await page.getByRole("heading", { name: "Sessions", level: 1 }).waitFor();
+    await page.getByRole("status").filter({ hasText: "5 sessions" }).waitFor();
+    await shoot("15-sessions");
+
+    await page.getByLabel("Status").selectOption("priced");
+    await page.getByLabel("CPO party").fill("NL*ABC");
+    await page.getByLabel("Started from").fill("2025-03-01");
+    await page.getByLabel("Started before").fill("2025-04-01");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: "2 sessions" }).waitFor();
+    expect(new URL(page.url()).searchParams.get("status")).toBe("priced");
+    await shoot("16-sessions-filtered");
+
+    await page.getByRole("link", { name: "OK-1" }).click();
+    await page.getByRole("heading", { name: "Session OK-1", level: 1 }).waitFor();
+    expect(await page.title()).toBe("Session · Voltrate Studio");
+    for (const stage of ["Basic checks", "Lookups", "Advanced checks", "Rate determination", "Calculations"]) {
+      await page.getByRole("heading", { name: new RegExp(`^${stage}`), level: 3 }).waitFor();
+    }
+    // The rules, named from their version: which matched and why, which did not and with what value.
+    const sales = page.getByRole("list", { name: "Rules of the sales side" });
+    await sales.getByText("Rule 2 'AllBright' of version 1 matched: cpo NL*ABC").waitFor();
+    expect(await sales.textContent()).toMatch(/Rule 1 'Blocked CPO' of version 1 did not match: cpo NL\*ABC/);
+    const purchase = page.getByRole("list", { name: "Rules of the purchase side" });
+    await purchase.getByText("Rule 1 'All sessions' of version 1 matched").waitFor();
+    // 20 kWh: purchase 0.30 + 6.00 = 6.30; sales 6.30 × 1.05 + 0.25 = 6.87, margin 0.57.
+    expect(await page.getByTestId("margin").textContent()).toBe("0.57 EUR");
+    const rates = await page.getByRole("region", { name: "VAT and exchange rates" }).textContent();
+    expect(rates).toContain("21 % VAT");
+    const versions = await page.getByRole("region", { name: "Versions used" }).textContent();
+    expect(versions).toMatch(/sales: sales-nl\s*version 1/);
+    await page.getByRole("region", { name: "Revisions" }).getByRole("button", { name: "Revision 1" }).waitFor();
+    await page.getByRole("region", { name: "Lines" }).waitFor();
+    await shoot("17-session");
+    await page.mouse.wheel(0, 1200);
+    await shoot("18-session-lines");
+  });
+
+  it("groups drop-outs into a case, and reprocesses part of it with an instruction", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Drop-outs" }).click();
+    await page.getByRole("heading", { name: "Drop-outs", level: 1 }).waitFor();
+    const row = page.getByTestId("case-row");
+    await row.first().waitFor();
+    expect(await row.count()).toBe(1);
+    expect(await row.getByTestId("case-open").textContent()).toMatch(/^3\s*of 3/);
+    expect(await row.textContent()).toContain("18.90 EUR");
+
+    await row.getByRole("button").first().click();
+    expect(new URL(page.url()).searchParams.get("case")).toMatch(/.+/);
+    await page.getByLabel("Select session UNK-0").check();
+    await page.getByLabel("Select session UNK-1").check();
+    await page.getByLabel("Instruction").selectOption("treatTokenAs");
+    await page.getByLabel("Token uid to use").fill(WORLD.token);
+    await page.getByLabel("Why (optional)").fill("card of Anna's second car");
+    await shoot("19-dropouts-selected");
+    await page.getByRole("button", { name: "Reprocess with instruction" }).click();
+    await page.getByTestId("progress-text").filter({ hasText: "2 of 2 done" }).waitFor();
+    await page.getByRole("status").filter({ hasText: "Reprocessed 2 of 2 sessions: 2 priced." }).waitFor();
+    // The case shrank to the one session left.
+    await row.getByTestId("case-open").filter({ hasText: /^1\s*of 3/ }).waitFor();
+    expect(await page.getByLabel("Select session UNK-2").isVisible()).toBe(true);
+    expect(await page.getByLabel("Select session UNK-0").count()).toBe(0);
+    await shoot("20-dropouts-reprocessed");
+
+    // The new revision names the instruction in its trace.
+    await page.getByRole("link", { name: "Open session UNK-2" }).click();
+    await page.getByRole("heading", { name: "Session UNK-2", level: 1 }).waitFor();
+    await page.getByRole("note").filter({ hasText: "Dropped out: TOKEN_UNKNOWN" }).waitFor();
+  });
+
+  it("compares versions, cancels a scheduled publication and rolls back", async () => {
+    // Version 2 raises the AllBright markup; version 3 is scheduled for 2030.
+    const raised = structuredClone(salesRuleset) as unknown as { rules: { outcome: { factor?: string } }[] };
+    raised.rules[1]!.outcome.factor = "1.10";
+    await publishRuleset(server.runtime.rules, raised as unknown as typeof salesRuleset, new Date().toISOString());
+    await publishRuleset(server.runtime.rules, salesRuleset, "2030-01-01T00:00:00+01:00");
+
+    await page.goto(`${server.url}/rulesets/${WORLD.salesRuleset}`);
+    await page.getByRole("heading", { name: "Retail NL 2025", level: 1 }).waitFor();
+    await page.getByRole("tab", { name: /Versions/ }).click();
+    const panel = page.getByRole("tabpanel", { name: /Versions/ });
+    await panel.getByLabel("From").selectOption("1");
+    await panel.getByLabel("To").selectOption("2");
+    await panel.getByRole("button", { name: "Compare" }).click();
+    const diff = page.getByTestId("diff-result");
+    await diff.getByText("AllBright").waitFor();
+    expect(await diff.textContent()).toMatch(/1\.05.*1\.1/);
+    await shoot("21-versions-diff");
+
+    await panel.getByRole("button", { name: "Cancel v3…" }).click();
+    await panel.getByLabel("Why (required)").fill("2030 prices not agreed yet");
+    await panel.getByRole("button", { name: "Cancel the publication" }).click();
+    await page.getByRole("status").filter({ hasText: "The scheduled version 3 is cancelled." }).waitFor();
+    expect(await panel.getByRole("row", { name: /^v3/ }).textContent()).toContain("cancelled");
+
+    await panel.getByRole("button", { name: "Roll back to v1…" }).click();
+    await panel.getByLabel("Why (required)").fill("back to the old markup");
+    await panel.getByRole("button", { name: "Roll back", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: /^Version 4 publishes the rules of v1 again/ }).waitFor();
+    expect(await panel.getByRole("row", { name: /^v4/ }).textContent()).toContain("active");
+    await shoot("22-versions-rolled-back");
   });
 
   it("signs out", async () => {

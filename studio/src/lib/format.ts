@@ -31,3 +31,17 @@ export function statusBadges(r: RulesetSummary): StatusBadge[] {
     out.push({ text: r.lastVersion === 0 ? "Never published" : "No version in effect", tone: "muted" });
   return out;
 }
+
+/** Amount with its currency ("8.31 EUR"), or "—". */
+export function money(amount: string | undefined | null, currency?: string): string {
+  if (amount === undefined || amount === null || amount === "") return "—";
+  return currency ? `${amount} ${currency}` : amount;
+}
+
+export const SESSION_STATUS_TONE: Record<string, StatusBadge["tone"] | "danger"> = {
+  processing: "info",
+  priced: "ok",
+  "dropped-out": "danger",
+  "written-off": "muted",
+  rejected: "warn",
+};
