@@ -86,9 +86,25 @@ const IDS_PER_READ = 1_000;
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** The time zone of a country (its first listed zone): the administration's books follow its country. */
+/**
+ * The zone of the capital where the tz database lists several zones for a country (or lists the country under a
+ * neighbour's zone): the Canaries and the Azores are an hour behind the mainland.
+ */
+const CAPITAL_ZONES: Record<string, string> = {
+  NL: "Europe/Amsterdam",
+  LU: "Europe/Luxembourg",
+  DK: "Europe/Copenhagen",
+  SE: "Europe/Stockholm",
+  NO: "Europe/Oslo",
+  DE: "Europe/Berlin",
+  ES: "Europe/Madrid",
+  PT: "Europe/Lisbon",
+};
+
+/** The time zone of a country: the administration's books follow its country (its capital's zone). */
 export function timeZoneOfCountry(country: string): string | undefined {
-  return getCountry(country.toUpperCase())?.timezones[0];
+  const code = country.toUpperCase();
+  return CAPITAL_ZONES[code] ?? getCountry(code)?.timezones[0];
 }
 
 export function isTimeZone(zone: string): boolean {
