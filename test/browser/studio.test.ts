@@ -1,16 +1,11 @@
 // The studio in a real browser against a real runtime: sign in, the shell and every section, a rule set created and
 // edited with blocks (through Blockly's API, as a drag would), a script with a type error that Monaco marks inline
-// and that disappears once fixed, a simulation of the draft, sign out. Every screen is photographed into
-// test-output/screenshots/, and no request may leave 127.0.0.1.
+// and that disappears once fixed, a simulation of the draft, sessions ingested through the API and explained in
+// words, a drop-out case reprocessed with an instruction, versions compared, cancelled and rolled back, sign out.
+// Every screen is photographed into test-output/screenshots/, and no request may leave 127.0.0.1.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  cdr221,
-  publishRuleset,
-  salesRuleset,
-  seedWorld,
-  WORLD,
-} from "../../runtime/src/pipeline/test-support.ts";
+import { cdr221, publishRuleset, salesRuleset, seedWorld, WORLD } from "../../runtime/src/pipeline/test-support.ts";
 import {
   ensureChromium,
   ensureStudioBuilt,
@@ -141,9 +136,11 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     await nav.getByRole("link", { name: "Sessions" }).click();
     await page.getByRole("heading", { name: "Sessions", level: 1 }).waitFor();
     await page.getByRole("heading", { name: "No sessions found" }).waitFor();
+    await shoot("04-sessions-empty");
     await nav.getByRole("link", { name: "Drop-outs" }).click();
     await page.getByRole("heading", { name: "Drop-outs", level: 1 }).waitFor();
     await page.getByRole("heading", { name: "No open drop-outs" }).waitFor();
+    await shoot("04-drop-outs-empty");
     for (const [label, file] of [
       ["Backtest", "backtest"],
       ["Reports", "reports"],
@@ -368,7 +365,7 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     });
     const batch = [
       cdr221({ id: "OK-1", ...hour(7) }),
-      cdr221({ id: "OK-2", ...hour(9), kwh: 30 }),
+      cdr221({ id: "OK-2", ...hour(9), kwh: 15, totalCost: { excl_vat: 4.8, incl_vat: 5.81 } }),
       ...[0, 1, 2].map((i) => cdr221({ id: `UNK-${i}`, tokenUid: "CAFE0001", ...hour(12 + i) })),
     ];
     const counts = await page.evaluate(async (body) => {
@@ -419,8 +416,10 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     await page.getByRole("region", { name: "Revisions" }).getByRole("button", { name: "Revision 1" }).waitFor();
     await page.getByRole("region", { name: "Lines" }).waitFor();
     await shoot("17-session");
+    await sales.scrollIntoViewIfNeeded();
+    await shoot("18-session-trace");
     await page.mouse.wheel(0, 1200);
-    await shoot("18-session-lines");
+    await shoot("19-session-lines");
   });
 
   it("groups drop-outs into a case, and reprocesses part of it with an instruction", async () => {
@@ -439,15 +438,19 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     await page.getByLabel("Instruction").selectOption("treatTokenAs");
     await page.getByLabel("Token uid to use").fill(WORLD.token);
     await page.getByLabel("Why (optional)").fill("card of Anna's second car");
-    await shoot("19-dropouts-selected");
+    await shoot("20-dropouts-selected");
     await page.getByRole("button", { name: "Reprocess with instruction" }).click();
     await page.getByTestId("progress-text").filter({ hasText: "2 of 2 done" }).waitFor();
-    await page.getByRole("status").filter({ hasText: "Reprocessed 2 of 2 sessions: 2 priced." }).waitFor();
+    await page.getByRole("status").filter({ hasText: "Reprocessed 2 of 2 sessions: 2 priced or closed." }).waitFor();
+    await page.getByText("As a bulk action on the runtime.").waitFor();
     // The case shrank to the one session left.
-    await row.getByTestId("case-open").filter({ hasText: /^1\s*of 3/ }).waitFor();
+    await row
+      .getByTestId("case-open")
+      .filter({ hasText: /^1\s*of 3/ })
+      .waitFor();
     expect(await page.getByLabel("Select session UNK-2").isVisible()).toBe(true);
     expect(await page.getByLabel("Select session UNK-0").count()).toBe(0);
-    await shoot("20-dropouts-reprocessed");
+    await shoot("21-dropouts-reprocessed");
 
     // The new revision names the instruction in its trace.
     await page.getByRole("link", { name: "Open session UNK-2" }).click();
@@ -472,7 +475,7 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     const diff = page.getByTestId("diff-result");
     await diff.getByText("AllBright").waitFor();
     expect(await diff.textContent()).toMatch(/1\.05.*1\.1/);
-    await shoot("21-versions-diff");
+    await shoot("22-versions-diff");
 
     await panel.getByRole("button", { name: "Cancel v3…" }).click();
     await panel.getByLabel("Why (required)").fill("2030 prices not agreed yet");
@@ -483,9 +486,12 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     await panel.getByRole("button", { name: "Roll back to v1…" }).click();
     await panel.getByLabel("Why (required)").fill("back to the old markup");
     await panel.getByRole("button", { name: "Roll back", exact: true }).click();
-    await page.getByRole("status").filter({ hasText: /^Version 4 publishes the rules of v1 again/ }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /^Version 4 publishes the rules of v1 again/ })
+      .waitFor();
     expect(await panel.getByRole("row", { name: /^v4/ }).textContent()).toContain("active");
-    await shoot("22-versions-rolled-back");
+    await shoot("23-versions-rolled-back");
   });
 
   it("signs out", async () => {

@@ -44,6 +44,7 @@ interface Harness {
 
 interface BootOptions {
   chunkSize?: number;
+  leaseMs?: number;
   beforeSession?: (bulkId: string, sessionId: string) => Promise<void> | void;
   /** Runs after the store is open and before the bulk job is defined (a restart's "crash" state). */
   beforeBulk?: (h: Omit<Harness, "bulk" | "app" | "request">) => Promise<void>;
@@ -76,7 +77,7 @@ async function boot(dataDir: string, options: BootOptions = {}): Promise<Harness
       pipeline,
       scheduler: host.scheduler,
       chunkSize: options.chunkSize ?? 5,
-      leaseMs: 5_000,
+      leaseMs: options.leaseMs ?? 5_000,
       ...(options.beforeSession ? { beforeSession: options.beforeSession } : {}),
     });
     const app = createApp({
@@ -149,7 +150,8 @@ async function finished(h: Harness, id: string, timeoutMs = 20_000): Promise<{ v
     const view = await progressOf(h, id);
     if (!seen.includes(view.progress)) seen.push(view.progress);
     if (view.status !== "queued" && view.status !== "running") return { view, seen };
-    if (Date.now() > deadline) throw new Error(`bulk action ${id} still ${view.status} (${view.processed}/${view.total})`);
+    if (Date.now() > deadline)
+      throw new Error(`bulk action ${id} still ${view.status} (${view.processed}/${view.total})`);
     await sleep(20);
   }
 }
@@ -181,12 +183,19 @@ describe("bulk actions", () => {
   it("reprocesses a drop-out case after the master data is fixed, with progress up to 100 %", async () => {
     // Twelve sessions with a card the master data does not know: one case (lookups, TOKEN_UNKNOWN, NL*ABC).
     const posted: Posted[] = [];
-    for (let i = 0; i < 12; i++) posted.push(await ingest(h, cdr221({ id: `B-FIX-${i}`, tokenUid: "CAFE1001", ...at(3, 6, i * 3) })));
+    for (let i = 0; i < 12; i++)
+      posted.push(await ingest(h, cdr221({ id: `B-FIX-${i}`, tokenUid: "CAFE1001", ...at(3, 6, i * 3) })));
     const caseId = posted[0]!.revision.dropOut!.caseId;
-    expect(posted.every((p) => p.revision.dropOut?.caseId === caseId && p.revision.dropOut.code === "TOKEN_UNKNOWN")).toBe(true);
+    expect(
+      posted.every((p) => p.revision.dropOut?.caseId === caseId && p.revision.dropOut.code === "TOKEN_UNKNOWN"),
+    ).toBe(true);
 
     await h.md.tokens.create(
-      { data: { uid: "CAFE1001", type: "RFID", contractId: WORLD.contract }, validFrom: FROM, reason: "card was missing" },
+      {
+        data: { uid: "CAFE1001", type: "RFID", contractId: WORLD.contract },
+        validFrom: FROM,
+        reason: "card was missing",
+      },
       ACTOR,
     );
     const created = await startBulk(h, { selection: { caseId }, action: "reprocess", reason: "card CAFE1001 added" });
@@ -214,7 +223,9 @@ describe("bulk actions", () => {
       const detail = await sessionDetail(h, p.session.id);
       expect(detail.session.status).toBe("priced");
       expect(detail.revisions.map((r) => r.kind)).toEqual(["original", "reprocess"]);
-      expect(detail.revisions[1]?.reason).toBe(`card CAFE1001 added (bulk action ${created.id}, requested by test editor)`);
+      expect(detail.revisions[1]?.reason).toBe(
+        `card CAFE1001 added (bulk action ${created.id}, requested by test editor)`,
+      );
       // 20 kWh at AllBright: 0.30 + 20 × 0.30 = 6.30; × 1.05 + 0.25 = 6.865 → 6.87 excl. VAT.
       expect(detail.revisions[1]?.priced?.totals.salesExclVat).toBe("6.87");
     }
@@ -348,8 +359,18 @@ describe("bulk actions", () => {
     const a = await ingest(h, cdr221({ id: "B-SF-1", tokenUid: "CAFE5005", ...at(16, 6) }));
     const created = await startBulk(h, { selection: { caseId: a.revision.dropOut!.caseId }, reason: "try again" });
     const { view } = await finished(h, created.id);
-    expect(view).toMatchObject({ status: "done", total: 1, processed: 1, succeeded: 0, stillFailing: 1, progress: 100 });
-    expect((await sessionDetail(h, a.session.id)).revisions.map((r) => r.outcome)).toEqual(["dropped-out", "dropped-out"]);
+    expect(view).toMatchObject({
+      status: "done",
+      total: 1,
+      processed: 1,
+      succeeded: 0,
+      stillFailing: 1,
+      progress: 100,
+    });
+    expect((await sessionDetail(h, a.session.id)).revisions.map((r) => r.outcome)).toEqual([
+      "dropped-out",
+      "dropped-out",
+    ]);
   });
 
   it("lists, cancels and validates", async () => {
@@ -367,7 +388,8 @@ describe("bulk actions", () => {
 
     // Cancel a running action: the runner stops after the session in hand and the rest is left alone.
     const slow: Posted[] = [];
-    for (let i = 0; i < 6; i++) slow.push(await ingest(h, cdr221({ id: `B-CN-${i}`, tokenUid: "CAFE6006", ...at(17, 6 + i) })));
+    for (let i = 0; i < 6; i++)
+      slow.push(await ingest(h, cdr221({ id: `B-CN-${i}`, tokenUid: "CAFE6006", ...at(17, 6 + i) })));
     const created = await startBulk(h, {
       selection: { sessionIds: slow.map((s) => s.session.id) },
       instruction: { type: "writeOff" },
@@ -422,7 +444,10 @@ describe("bulk actions across a restart", () => {
       await seedWorld(h);
       const ids: string[] = [];
       for (let i = 0; i < 30; i++) {
-        const p = await ingest(h, cdr221({ id: `R-${i}`, tokenUid: "CAFE7007", ...at(20 + Math.floor(i / 10), 1 + (i % 10))  }));
+        const p = await ingest(
+          h,
+          cdr221({ id: `R-${i}`, tokenUid: "CAFE7007", ...at(20 + Math.floor(i / 10), 1 + (i % 10)) }),
+        );
         ids.push(p.session.id);
       }
       await h.md.tokens.create(
@@ -450,6 +475,7 @@ describe("bulk actions across a restart", () => {
       let after = 0;
       h = await boot(dir, {
         chunkSize: 4,
+        leaseMs: 1_000,
         beforeSession: () => {
           after++;
         },
@@ -468,6 +494,10 @@ describe("bulk actions across a restart", () => {
           const p = pending.at(-1)!;
           crashPending = p.sessionId;
           await items.updateOne({ _id: p._id }, { $set: { status: "running", revisionBefore: 1 } });
+          // And a lease still held by a runner that died: taken over once it is stale (1 s here).
+          await x.host.store
+            .collection("bulk_actions")
+            .updateOne({ _id: created.id }, { $set: { lease: "dead-runner", leaseAt: new Date() } });
         },
       });
       const { view } = await finished(h, created.id);
@@ -484,13 +514,16 @@ describe("bulk actions across a restart", () => {
       expect(after).toBe(30 - before);
       for (const id of ids) {
         const detail = await sessionDetail(h, id);
-        expect(detail.revisions.map((r) => `${r.kind}:${r.outcome}`)).toEqual(["original:dropped-out", "reprocess:priced"]);
+        expect(detail.revisions.map((r) => `${r.kind}:${r.outcome}`)).toEqual([
+          "original:dropped-out",
+          "reprocess:priced",
+        ]);
       }
       const items = await h.host.store.collection<BulkItemDoc>("bulk_action_items").find({ bulkId: created.id });
       expect(items).toHaveLength(30);
-      expect(items.every((i) => i.status === "done" && i.outcome === "succeeded" && i.revisionId?.endsWith(".r2"))).toBe(
-        true,
-      );
+      expect(
+        items.every((i) => i.status === "done" && i.outcome === "succeeded" && i.revisionId?.endsWith(".r2")),
+      ).toBe(true);
       expect(items.find((i) => i.sessionId === crashDone)?.revisionId).toBe(`${crashDone}.r2`);
       expect(items.find((i) => i.sessionId === crashPending)?.revisionId).toBe(`${crashPending}.r2`);
     } finally {

@@ -226,6 +226,17 @@ export class BulkActions {
       await this.run(bulkId, () => job.touch());
     };
     this.opts.scheduler.define(BULK_RUN_JOB, handler, { lockLifetime: this.leaseMs, concurrency: 2 });
+    await this.resumeActive();
+  }
+
+  /**
+   * The start-up check: queues a run for every action left queued or running, should its job have been lost (a
+   * run that finds another runner's lease fresh looks again later; one that finds the action finished does nothing).
+   */
+  async resumeActive(): Promise<number> {
+    const active = await this.actions.find({ status: { $in: ACTIVE } }, { projection: { _id: 1 } });
+    for (const a of active) await this.opts.scheduler.now(BULK_RUN_JOB, { bulkId: a._id });
+    return active.length;
   }
 
   /** Records a bulk action (queued) and queues its job. */
@@ -304,7 +315,15 @@ export class BulkActions {
   async run(bulkId: string, touch: () => Promise<void> = async () => {}): Promise<void> {
     const lease = randomUUID();
     const doc = await this.takeLease(bulkId, lease);
-    if (!doc) return;
+    if (!doc) {
+      // Another runner holds the lease (or held it when it died): look again once that lease would be stale.
+      const held = await this.actions.findOne({ _id: bulkId });
+      if (held && ACTIVE.includes(held.status) && held.leaseAt) {
+        const when = new Date(Math.max(held.leaseAt.getTime() + this.leaseMs + 250, this.clock().getTime() + 250));
+        await this.opts.scheduler.schedule(when, BULK_RUN_JOB, { bulkId });
+      }
+      return;
+    }
     try {
       if (!doc.materialized) await this.materialize(doc);
       await this.resolveInterrupted(doc);

@@ -6,13 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../http/app.ts";
 import { reportRoutes } from "../http/routes/reports.ts";
 import { masterDataPort } from "../pipeline/master-data-port.ts";
-import {
-  cdr221,
-  type PipelineHarness,
-  seedWorld,
-  startPipelineHarness,
-  WORLD,
-} from "../pipeline/test-support.ts";
+import { cdr221, type PipelineHarness, seedWorld, startPipelineHarness, WORLD } from "../pipeline/test-support.ts";
 import type { SessionRevision } from "../pipeline/vocabulary.ts";
 import { csvField, localMidnight, type MarginReport, MarginReports, periodOf } from "./margins.ts";
 
@@ -100,7 +94,9 @@ describe("margin reports", () => {
       // F: 10 March, first sent with 20 kWh …
       await ingest(cdr221({ id: "M-F", start: "2025-03-10T10:00:00Z", end: "2025-03-10T11:00:00Z" })),
       // G: an unknown card: dropped out, never in the report.
-      await ingest(cdr221({ id: "M-G", tokenUid: "CAFE9999", start: "2025-03-07T14:00:00Z", end: "2025-03-07T15:00:00Z" })),
+      await ingest(
+        cdr221({ id: "M-G", tokenUid: "CAFE9999", start: "2025-03-07T14:00:00Z", end: "2025-03-07T15:00:00Z" }),
+      ),
     ];
     expect(revisions.map((r) => r.outcome)).toEqual([
       "priced",
@@ -126,7 +122,9 @@ describe("margin reports", () => {
   });
 
   it("reports per partner and day in the administration's time zone, from current revisions only", async () => {
-    const res = await report(`administrationId=${WORLD.administration}&from=2025-03-01&to=2025-03-31&groupBy=partner,period&period=day`);
+    const res = await report(
+      `administrationId=${WORLD.administration}&from=2025-03-01&to=2025-03-31&groupBy=partner,period&period=day`,
+    );
     expect(res.status).toBe(200);
     const r = (await res.json()) as MarginReport;
     expect(r).toMatchObject({
@@ -141,15 +139,60 @@ describe("margin reports", () => {
     });
     expect(r.rows).toEqual([
       // C.
-      { partner: "CH*SWC", period: "2025-03-07", currency: "EUR", sessions: 1, energyKwh: "10", revenue: "6.40", cost: "5.26", margin: "1.14" },
+      {
+        partner: "CH*SWC",
+        period: "2025-03-07",
+        currency: "EUR",
+        sessions: 1,
+        energyKwh: "10",
+        revenue: "6.40",
+        cost: "5.26",
+        margin: "1.14",
+      },
       // D: 1 March local.
-      { partner: "NL*ABC", period: "2025-03-01", currency: "EUR", sessions: 1, energyKwh: "20", revenue: "6.87", cost: "6.30", margin: "0.57" },
+      {
+        partner: "NL*ABC",
+        period: "2025-03-01",
+        currency: "EUR",
+        sessions: 1,
+        energyKwh: "20",
+        revenue: "6.87",
+        cost: "6.30",
+        margin: "0.57",
+      },
       // A (the drop-out G of the same day is not counted).
-      { partner: "NL*ABC", period: "2025-03-07", currency: "EUR", sessions: 1, energyKwh: "20", revenue: "6.87", cost: "6.30", margin: "0.57" },
+      {
+        partner: "NL*ABC",
+        period: "2025-03-07",
+        currency: "EUR",
+        sessions: 1,
+        energyKwh: "20",
+        revenue: "6.87",
+        cost: "6.30",
+        margin: "0.57",
+      },
       // B: 8 March local.
-      { partner: "NL*ABC", period: "2025-03-08", currency: "EUR", sessions: 1, energyKwh: "10", revenue: "3.72", cost: "3.30", margin: "0.42" },
+      {
+        partner: "NL*ABC",
+        period: "2025-03-08",
+        currency: "EUR",
+        sessions: 1,
+        energyKwh: "10",
+        revenue: "3.72",
+        cost: "3.30",
+        margin: "0.42",
+      },
       // F: only its correction (10 kWh), not also the original 20 kWh.
-      { partner: "NL*ABC", period: "2025-03-10", currency: "EUR", sessions: 1, energyKwh: "10", revenue: "3.72", cost: "3.30", margin: "0.42" },
+      {
+        partner: "NL*ABC",
+        period: "2025-03-10",
+        currency: "EUR",
+        sessions: 1,
+        energyKwh: "10",
+        revenue: "3.72",
+        cost: "3.30",
+        margin: "0.42",
+      },
     ]);
     // Revenue 6.40 + 6.87 + 6.87 + 3.72 + 3.72 = 27.58; cost 5.26 + 6.30 + 6.30 + 3.30 + 3.30 = 24.46;
     // margin 1.14 + 0.57 + 0.57 + 0.42 + 0.42 = 3.12 (= 27.58 − 24.46); energy 10 + 20 + 20 + 10 + 10 = 70 kWh.
@@ -163,8 +206,24 @@ describe("margin reports", () => {
     // NL*ABC in March: D, A, B, F = 4 sessions, 20 + 20 + 10 + 10 = 60 kWh, revenue 6.87 + 6.87 + 3.72 + 3.72 = 21.18,
     // cost 6.30 + 6.30 + 3.30 + 3.30 = 19.20, margin 21.18 − 19.20 = 1.98.
     expect(byPartner.rows).toEqual([
-      { partner: "CH*SWC", currency: "EUR", sessions: 1, energyKwh: "10", revenue: "6.40", cost: "5.26", margin: "1.14" },
-      { partner: "NL*ABC", currency: "EUR", sessions: 4, energyKwh: "60", revenue: "21.18", cost: "19.20", margin: "1.98" },
+      {
+        partner: "CH*SWC",
+        currency: "EUR",
+        sessions: 1,
+        energyKwh: "10",
+        revenue: "6.40",
+        cost: "5.26",
+        margin: "1.14",
+      },
+      {
+        partner: "NL*ABC",
+        currency: "EUR",
+        sessions: 4,
+        energyKwh: "60",
+        revenue: "21.18",
+        cost: "19.20",
+        margin: "1.98",
+      },
     ]);
 
     const byMonth = (await (
@@ -172,15 +231,33 @@ describe("margin reports", () => {
     ).json()) as MarginReport;
     // February: E only (D is 1 March in Amsterdam). March: the five sessions above.
     expect(byMonth.rows).toEqual([
-      { period: "2025-02", currency: "EUR", sessions: 1, energyKwh: "20", revenue: "6.87", cost: "6.30", margin: "0.57" },
-      { period: "2025-03", currency: "EUR", sessions: 5, energyKwh: "70", revenue: "27.58", cost: "24.46", margin: "3.12" },
+      {
+        period: "2025-02",
+        currency: "EUR",
+        sessions: 1,
+        energyKwh: "20",
+        revenue: "6.87",
+        cost: "6.30",
+        margin: "0.57",
+      },
+      {
+        period: "2025-03",
+        currency: "EUR",
+        sessions: 5,
+        energyKwh: "70",
+        revenue: "27.58",
+        cost: "24.46",
+        margin: "3.12",
+      },
     ]);
     // February + March: revenue 6.87 + 27.58 = 34.45; cost 6.30 + 24.46 = 30.76; margin 0.57 + 3.12 = 3.69.
     expect(byMonth.totals).toEqual({ sessions: 6, energyKwh: "90", revenue: "34.45", cost: "30.76", margin: "3.69" });
 
     // In UTC, D falls on 28 February instead.
     const utc = (await (
-      await report(`administrationId=${WORLD.administration}&from=2025-02-01&to=2025-03-31&groupBy=period&period=month&timeZone=UTC`)
+      await report(
+        `administrationId=${WORLD.administration}&from=2025-02-01&to=2025-03-31&groupBy=period&period=month&timeZone=UTC`,
+      )
     ).json()) as MarginReport;
     expect(utc.rows.map((x) => [x.period, x.sessions])).toEqual([
       ["2025-02", 2],
@@ -226,11 +303,15 @@ describe("margin reports", () => {
     expect(badGroup.status).toBe(400);
     const reversed = await report(`administrationId=${WORLD.administration}&from=2025-03-31&to=2025-03-01T00:00:00Z`);
     expect(reversed.status).toBe(400);
-    const badZone = await report(`administrationId=${WORLD.administration}&from=2025-03-01&to=2025-03-31&timeZone=Mars/Olympus`);
+    const badZone = await report(
+      `administrationId=${WORLD.administration}&from=2025-03-01&to=2025-03-31&timeZone=Mars/Olympus`,
+    );
     expect(badZone.status).toBe(400);
     const unknown = await report("administrationId=adm-nope&from=2025-03-01&to=2025-03-31");
     expect(unknown.status).toBe(404);
-    const anonymous = await app.request("/api/v1/reports/margins?administrationId=adm-nl&from=2025-03-01&to=2025-03-31");
+    const anonymous = await app.request(
+      "/api/v1/reports/margins?administrationId=adm-nl&from=2025-03-01&to=2025-03-31",
+    );
     expect(anonymous.status).toBe(401);
   });
 

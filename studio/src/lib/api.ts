@@ -2,22 +2,24 @@
 // ApiError carrying the problem details; a 401 outside sign-in means the session has ended, which `onSignedOut`
 // hears about (the app then shows the sign-in page and comes back afterwards).
 import type {
+  BulkAction,
+  BulkSelection,
   DraftDetail,
   DropOutCaseSummary,
-  Instruction,
-  Page,
-  ReprocessResult,
-  RulesetDiff,
-  SessionDetail,
-  SessionSummary,
   History,
+  Instruction,
   MasterDataList,
   Me,
+  Page,
   Problem,
+  ReprocessResult,
   Ruleset,
   RulesetDetail,
+  RulesetDiff,
   RulesetSummary,
   ScriptDiagnostic,
+  SessionDetail,
+  SessionSummary,
   SimulationResponse,
   UserInfo,
   ValidationReport,
@@ -155,8 +157,7 @@ export const api = {
   diff: (id: string, from: string, to: string) =>
     request<RulesetDiff>("GET", `/api/v1/rulesets/${enc(id)}/diff${query({ from, to })}`),
 
-  listSessions: (q: SessionQuery = {}) =>
-    request<Page<SessionSummary>>("GET", `/api/v1/sessions${query({ ...q })}`),
+  listSessions: (q: SessionQuery = {}) => request<Page<SessionSummary>>("GET", `/api/v1/sessions${query({ ...q })}`),
   getSession: (id: string) => request<SessionDetail>("GET", `/api/v1/sessions/${enc(id)}`),
   reprocess: (id: string, input: { instruction?: Instruction; reason?: string } = {}) =>
     request<ReprocessResult>("POST", `/api/v1/sessions/${enc(id)}/reprocess`, input),
@@ -164,10 +165,10 @@ export const api = {
     request<Page<DropOutCaseSummary>>("GET", `/api/v1/dropouts${query({ ...q })}`),
   getDropOut: (id: string) => request<DropOutCaseSummary>("GET", `/api/v1/dropouts/${enc(id)}`),
   dropOutSessions: (id: string, q: { limit?: number; offset?: number } = {}) =>
-    request<Page<SessionSummary> & { caseId: string }>(
-      "GET",
-      `/api/v1/dropouts/${enc(id)}/sessions${query({ ...q })}`,
-    ),
+    request<Page<SessionSummary> & { caseId: string }>("GET", `/api/v1/dropouts/${enc(id)}/sessions${query({ ...q })}`),
+  startBulkAction: (input: { selection: BulkSelection; instruction?: Instruction; reason: string }) =>
+    request<BulkAction>("POST", "/api/v1/bulk-actions", { action: "reprocess", ...input }),
+  getBulkAction: (id: string) => request<BulkAction>("GET", `/api/v1/bulk-actions/${enc(id)}`),
 
   validateScript: (source: string) =>
     request<{ valid: boolean; diagnostics: ScriptDiagnostic[] }>("POST", "/api/v1/rules/validate-script", { source }),

@@ -78,7 +78,13 @@ export interface RulesetDiff {
     changes?: FieldChange[];
     text?: string | string[];
   }[];
-  scripts: { name: string; kind: "added" | "removed" | "changed"; linesAdded: number; linesRemoved: number; text: string }[];
+  scripts: {
+    name: string;
+    kind: "added" | "removed" | "changed";
+    linesAdded: number;
+    linesRemoved: number;
+    text: string;
+  }[];
   text: string;
 }
 
@@ -210,4 +216,30 @@ export interface SimulationResponse {
   evaluation: RulesetEvaluation;
   source: string;
   warnings: string[];
+}
+
+/** Which sessions a bulk action works on. */
+export type BulkSelection = { caseId: string } | { sessionIds: string[] };
+
+/** POST/GET /api/v1/bulk-actions */
+export interface BulkAction {
+  id: string;
+  selection: BulkSelection;
+  action: "reprocess";
+  instruction?: Instruction;
+  instructionText?: string;
+  reason: string;
+  requestedBy: string;
+  status: "queued" | "running" | "done" | "failed" | "cancelled";
+  total: number;
+  processed: number;
+  succeeded: number;
+  stillFailing: number;
+  skipped: number;
+  errorCount: number;
+  errors: { sessionId: string; message: string }[];
+  progress: number;
+  failure?: string;
+  createdAt: string;
+  updatedAt: string;
 }
