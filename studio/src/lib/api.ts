@@ -5,6 +5,7 @@ import type {
   BulkAction,
   BulkSelection,
   DraftDetail,
+  MarginReport,
   DropOutCaseSummary,
   History,
   Instruction,
@@ -169,6 +170,8 @@ export const api = {
   startBulkAction: (input: { selection: BulkSelection; instruction?: Instruction; reason: string }) =>
     request<BulkAction>("POST", "/api/v1/bulk-actions", { action: "reprocess", ...input }),
   getBulkAction: (id: string) => request<BulkAction>("GET", `/api/v1/bulk-actions/${enc(id)}`),
+  marginReport: (q: { administrationId: string; from: string; to: string; groupBy: string; period: string }) =>
+    request<MarginReport>("GET", `/api/v1/reports/margins${query({ ...q })}`),
 
   validateScript: (source: string) =>
     request<{ valid: boolean; diagnostics: ScriptDiagnostic[] }>("POST", "/api/v1/rules/validate-script", { source }),

@@ -60,7 +60,7 @@ export const NAV: readonly NavItem[] = [
     label: "Reports",
     icon: "▤",
     purpose: "Revenue, cost and margin per administration, partner and period.",
-    ready: false,
+    ready: true,
   },
   {
     route: "master-data",

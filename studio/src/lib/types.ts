@@ -243,3 +243,24 @@ export interface BulkAction {
   createdAt: string;
   updatedAt: string;
 }
+
+export interface MarginFigures {
+  sessions: number;
+  energyKwh: string;
+  revenue: string;
+  cost: string;
+  margin: string;
+}
+
+/** GET /api/v1/reports/margins */
+export interface MarginReport {
+  administrationId: string;
+  currency: string;
+  timeZone: string;
+  from: string;
+  to: string;
+  groupBy: ("partner" | "period")[];
+  period: "day" | "month";
+  rows: (MarginFigures & { partner?: string; period?: string; currency: string })[];
+  totals: MarginFigures;
+}
