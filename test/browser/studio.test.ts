@@ -131,7 +131,7 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     expect(await page.locator(":focus").textContent()).toBe("Skip to content");
   });
 
-  it("shows sessions and drop-outs empty, and each section that is not built yet as coming soon", async () => {
+  it("shows sessions and drop-outs empty, and the section that is not built yet as coming soon", async () => {
     const nav = page.getByRole("navigation", { name: "Main" });
     await nav.getByRole("link", { name: "Sessions" }).click();
     await page.getByRole("heading", { name: "Sessions", level: 1 }).waitFor();
@@ -141,10 +141,7 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     await page.getByRole("heading", { name: "Drop-outs", level: 1 }).waitFor();
     await page.getByRole("heading", { name: "No open drop-outs" }).waitFor();
     await shoot("04-drop-outs-empty");
-    for (const [label, file] of [
-      ["Backtest", "backtest"],
-      ["Reports", "reports"],
-    ] as const) {
+    for (const [label, file] of [["Backtest", "backtest"]] as const) {
       await nav.getByRole("link", { name: label }).click();
       await page.getByRole("heading", { name: label, level: 1 }).waitFor();
       await page.getByRole("heading", { name: "Coming soon" }).waitFor();
@@ -478,8 +475,10 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     await shoot("22-versions-diff");
 
     await panel.getByRole("button", { name: "Cancel v3…" }).click();
-    await panel.getByLabel("Why (required)").fill("2030 prices not agreed yet");
-    await panel.getByRole("button", { name: "Cancel the publication" }).click();
+    // Keyboard: the focus is in the reason field, Enter confirms.
+    await page.keyboard.type("2030 prices not agreed yet");
+    expect(await panel.getByLabel("Why (required)").inputValue()).toBe("2030 prices not agreed yet");
+    await page.keyboard.press("Enter");
     await page.getByRole("status").filter({ hasText: "The scheduled version 3 is cancelled." }).waitFor();
     expect(await panel.getByRole("row", { name: /^v3/ }).textContent()).toContain("cancelled");
 
@@ -492,6 +491,22 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
       .waitFor();
     expect(await panel.getByRole("row", { name: /^v4/ }).textContent()).toContain("active");
     await shoot("23-versions-rolled-back");
+  });
+
+  it("adds up revenue, cost and margin per partner", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reports" }).click();
+    await page.getByRole("heading", { name: "Reports", level: 1 }).waitFor();
+    expect(await page.getByLabel("Administration").inputValue()).toBe(WORLD.administration);
+    await page.getByLabel("From (first day)").fill("2025-03-01");
+    await page.getByLabel("To (last day)").fill("2025-03-31");
+    await page.getByLabel("Per", { exact: true }).selectOption("partner");
+    await page.getByRole("button", { name: "Show" }).click();
+    const report = page.getByTestId("margin-report");
+    await report.waitFor();
+    // OK-1, OK-2 and the two sessions reprocessed with an instruction.
+    const row = report.getByRole("row", { name: /NL\*ABC/ });
+    expect(await row.getByRole("cell").nth(1).textContent()).toBe("4");
+    await shoot("24-reports");
   });
 
   it("signs out", async () => {

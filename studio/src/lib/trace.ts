@@ -50,8 +50,10 @@ export function outcomeLines(outcome: Record<string, unknown> | undefined): stri
         `priced with tariff ${str(outcome.tariffId)}${outcome.profile ? ` (${str(outcome.profile)})` : ""}`,
         ...((outcome.warnings as string[] | undefined) ?? []).map((w) => `warning: ${w}`),
       ];
-    case "markup":
-      return [...((outcome.steps as string[] | undefined) ?? []), `= ${str(outcome.amount)} excl. VAT`];
+    case "markup": {
+      const steps = (outcome.steps as string[] | undefined) ?? [];
+      return steps.length > 0 ? steps : [`= ${str(outcome.amount)} excl. VAT`];
+    }
     case "script": {
       const error = outcome.error as { code?: string; message?: string } | undefined;
       return [
