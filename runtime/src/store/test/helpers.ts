@@ -24,11 +24,16 @@ export interface WorkerUser {
   gid: number;
 }
 
-/** Starts `node --no-node-snapshot <worker>.ts ...args` (Node runs the TypeScript directly). */
+/**
+ * Starts `node --no-node-snapshot <worker>.ts ...args` (Node runs the TypeScript directly). With `user`, the
+ * worker starts as the current user and switches to that user once its modules are loaded (workers/run-as.ts):
+ * the project's files may lie in a folder only the current user can read, as a fresh clone in a private
+ * temporary folder does.
+ */
 export function spawnWorker(worker: string, args: string[], user?: WorkerUser): ChildProcess {
   return spawn(process.execPath, ["--no-node-snapshot", path.join(WORKERS, worker), ...args], {
     stdio: ["ignore", "pipe", "pipe"],
-    ...(user ?? {}),
+    env: { ...process.env, ...(user ? { VOLTRATE_TEST_RUN_AS: `${user.uid}:${user.gid}` } : {}) },
   });
 }
 

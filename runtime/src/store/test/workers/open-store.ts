@@ -2,6 +2,7 @@
 // outcome as one JSON line ({ ok } or { code, message }).
 import { EmbeddedStore } from "../../embedded/embedded-store.ts";
 import { StoreError } from "../../types.ts";
+import "./run-as.ts";
 
 const dir = process.argv[2] as string;
 try {
