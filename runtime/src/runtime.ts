@@ -7,6 +7,7 @@ import { acceptLoginSessions, LoginSessions } from "./auth/sessions.ts";
 import { ensureAdminUser, Users } from "./auth/users.ts";
 import { type BulkActions, createBulkActions } from "./bulk/index.ts";
 import type { Config } from "./config/index.ts";
+import { demoSessionDatasets, demoSetupDatasets } from "./demo/datasets.ts";
 import { seedDemoData } from "./demo/seed.ts";
 import { type App, createApp, type RouteModule } from "./http/app.ts";
 import { authRoutes } from "./http/routes/auth.ts";
@@ -128,7 +129,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     await users.init();
     await loginSessions.init();
     generatedAdminPassword = (await ensureAdminUser(store, config.VOLTRATE_ADMIN_PASSWORD)).generatedPassword;
-    if (config.VOLTRATE_DEMO_DATA) await seedDemoData(store, logger.child({ component: "demo" }));
+    if (config.VOLTRATE_DEMO_DATA) {
+      await seedDemoData(store, logger.child({ component: "demo" }), demoSetupDatasets, { rules });
+    }
     try {
       plugins = await PluginHost.load(
         config.VOLTRATE_PLUGINS.map((spec) => ({ spec, config: config.VOLTRATE_PLUGIN_CONFIG[spec] })),
@@ -159,6 +162,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger: logger.child({ component: "pipeline" }),
     });
     bulk = await createBulkActions({ store, pipeline, scheduler, logger: logger.child({ component: "bulk" }) });
+    if (config.VOLTRATE_DEMO_DATA) {
+      await seedDemoData(store, logger.child({ component: "demo" }), demoSessionDatasets, { rules, pipeline });
+    }
   } catch (error) {
     await scheduler.stop().catch(() => {});
     await sandbox.dispose();

@@ -1,5 +1,6 @@
-// Demo master data of a Dutch MSP: one administration, the roaming parties, agreements with three CPOs, drivers and
-// companies with their contracts and cards, charging locations in NL, DE and BE, and two home chargers. Everything is
+// Demo master data of a Dutch MSP: one administration, the roaming parties the shipped rulesets know (AllBright NL*ABC,
+// FastLane NL*FST, Ionity DE*ION, BlitzLaden DE*BLK, whose agreement ended) and three more CPOs, roaming agreements,
+// drivers and companies with their contracts and cards, charging locations in NL, DE and BE, and two home chargers. Everything is
 // loaded through the master data service, so it carries versions, history and audit entries like real data; a few
 // entities have a history on purpose (a replaced card, a terminated contract, an upgrade, a scheduled change).
 
@@ -19,6 +20,10 @@ const parties: (EntityData["party"] & { id: string })[] = [
   { id: "DE-SNL", countryCode: "DE", partyId: "SNL", roles: ["CPO"], name: "Schnellladen GmbH (demo CPO)" },
   { id: "BE-OPL", countryCode: "BE", partyId: "OPL", roles: ["CPO"], name: "Oplaadpunt BV (demo CPO)" },
   { id: "NL-HUB", countryCode: "NL", partyId: "HUB", roles: ["HUB"], name: "Roaming Hub (demo hub)" },
+  { id: "NL-ABC", countryCode: "NL", partyId: "ABC", roles: ["CPO"], name: "AllBright Charging (demo CPO)" },
+  { id: "NL-FST", countryCode: "NL", partyId: "FST", roles: ["CPO"], name: "FastLane Charging (demo CPO)" },
+  { id: "DE-ION", countryCode: "DE", partyId: "ION", roles: ["CPO"], name: "Ionity (demo CPO)" },
+  { id: "DE-BLK", countryCode: "DE", partyId: "BLK", roles: ["CPO"], name: "BlitzLaden GmbH (demo CPO, no agreement)" },
 ];
 
 const administration: EntityData["administration"] = {
@@ -57,7 +62,7 @@ const companies: { id: string; name: string; vatId: string; registrationNumber: 
   },
 ];
 
-type Driver = {
+export type Driver = {
   id: string;
   name: string;
   city: string;
@@ -68,7 +73,7 @@ type Driver = {
   since?: string;
 };
 
-const drivers: Driver[] = [
+export const drivers: Driver[] = [
   { id: "cus-anna-de-vries", name: "Anna de Vries", city: "Amsterdam", postalCode: "1071 AB", product: "PLUS" },
   {
     id: "cus-bram-jansen",
@@ -154,7 +159,7 @@ const drivers: Driver[] = [
 
 const slug = (id: string): string => id.replace(/^cus-/, "");
 
-type Site = {
+export type Site = {
   cpo: string;
   locationId: string;
   name: string;
@@ -183,7 +188,76 @@ const dc = (uid: string, evseId: string, kw: string): EntityData["location"]["ev
   connectors: 2,
 });
 
-const sites: Site[] = [
+export const sites: Site[] = [
+  {
+    cpo: "NL-ABC",
+    locationId: "ABC-AMS-01",
+    name: "Amsterdam Zuidas",
+    street: "Gustav Mahlerplein 2",
+    postalCode: "1082 MA",
+    city: "Amsterdam",
+    country: "NL",
+    timeZone: "Europe/Amsterdam",
+    latitude: "52.3380",
+    longitude: "4.8720",
+    evses: [
+      ac("ABC-AMS-01-1", "NL*ABC*E0101*1"),
+      ac("ABC-AMS-01-2", "NL*ABC*E0101*2"),
+      dc("ABC-AMS-01-3", "NL*ABC*E0101*3", "50"),
+    ],
+  },
+  {
+    cpo: "NL-ABC",
+    locationId: "ABC-UTR-02",
+    name: "Utrecht Leidsche Rijn",
+    street: "Berlijnplein 1",
+    postalCode: "3541 CM",
+    city: "Utrecht",
+    country: "NL",
+    timeZone: "Europe/Amsterdam",
+    latitude: "52.0990",
+    longitude: "5.0570",
+    evses: [ac("ABC-UTR-02-1", "NL*ABC*E0102*1", "11"), dc("ABC-UTR-02-2", "NL*ABC*E0102*2", "175")],
+  },
+  {
+    cpo: "NL-FST",
+    locationId: "FST-A2-VKV",
+    name: "FastLane A2 Vinkeveen",
+    street: "Demmerik 2",
+    postalCode: "3645 EA",
+    city: "Vinkeveen",
+    country: "NL",
+    timeZone: "Europe/Amsterdam",
+    latitude: "52.2150",
+    longitude: "4.9440",
+    evses: [dc("FST-A2-VKV-1", "NL*FST*E0001*1", "300"), dc("FST-A2-VKV-2", "NL*FST*E0001*2", "300")],
+  },
+  {
+    cpo: "DE-ION",
+    locationId: "ION-A3-OBH",
+    name: "Ionity Oberhausen A3",
+    street: "Am Kaisergarten 1",
+    postalCode: "46049",
+    city: "Oberhausen",
+    country: "DE",
+    timeZone: "Europe/Berlin",
+    latitude: "51.4960",
+    longitude: "6.8630",
+    evses: [dc("ION-A3-OBH-1", "DE*ION*E1001*1", "350"), dc("ION-A3-OBH-2", "DE*ION*E1001*2", "350")],
+  },
+  {
+    cpo: "DE-BLK",
+    locationId: "BLK-KOE-01",
+    name: "BlitzLaden Köln Deutz",
+    street: "Deutz-Mülheimer Straße 30",
+    postalCode: "50679",
+    city: "Köln",
+    country: "DE",
+    timeZone: "Europe/Berlin",
+    latitude: "50.9410",
+    longitude: "6.9750",
+    evses: [ac("BLK-KOE-01-1", "DE*BLK*E0001*1"), dc("BLK-KOE-01-2", "DE*BLK*E0001*2", "100")],
+  },
   {
     cpo: "NL-VLT",
     locationId: "VLT-AMS-HQ",
@@ -352,7 +426,8 @@ export async function loadDemoMasterData(md: MasterData): Promise<number> {
   for (const { id, ...data } of parties) count(await md.parties.create({ id, data, validFrom: START }, by));
   count(await md.administrations.create({ id: DEMO_ADMINISTRATION_ID, data: administration, validFrom: START }, by));
 
-  // Roaming agreements: Groenlaad and Schnellladen at our purchase rule sets, Oplaadpunt at its own OCPI tariffs.
+  // Roaming agreements: AllBright at our purchase ruleset (rulesets/cpo-abc-purchase), the others at their own OCPI
+  // tariffs (sent with each CDR); our own network at its internal OCPI cost tariff. BlitzLaden has none (ended in 2024).
   const agreement = (
     cpoPartyId: string,
     purchasePricing: EntityData["agreement"]["purchasePricing"],
@@ -373,27 +448,20 @@ export async function loadDemoMasterData(md: MasterData): Promise<number> {
       },
       by,
     );
-  count(
-    await agreement(
-      "NL-GRN",
-      { kind: "ruleset", rulesetId: "purchase-groenlaad" },
-      { reference: "GRN-VLT-2026", hubPartyId: "NL-HUB", paymentTermDays: 30 },
-    ),
-  );
-  count(
-    await agreement(
-      "DE-SNL",
-      { kind: "ruleset", rulesetId: "purchase-schnellladen" },
-      { reference: "SNL/2026/017", paymentTermDays: 30 },
-    ),
-  );
-  count(
-    await agreement(
-      "BE-OPL",
-      { kind: "ocpi-tariffs" },
-      { reference: "OPL-2026-VLT", hubPartyId: "NL-HUB", paymentTermDays: 45 },
-    ),
-  );
+  const agreements: [string, EntityData["agreement"]["purchasePricing"], Partial<EntityData["agreement"]>][] = [
+    ["NL-VLT", { kind: "ocpi-tariffs" }, { reference: "VLT-INTERNAL", paymentTermDays: 30 }],
+    [
+      "NL-ABC",
+      { kind: "ruleset", rulesetId: "cpo-abc-purchase" },
+      { reference: "ABC-VLT-2025", hubPartyId: "NL-HUB", paymentTermDays: 30 },
+    ],
+    ["NL-FST", { kind: "ocpi-tariffs" }, { reference: "FST-2026-004", paymentTermDays: 30 }],
+    ["DE-ION", { kind: "ocpi-tariffs" }, { reference: "ION/VLT/2026", hubPartyId: "NL-HUB", paymentTermDays: 30 }],
+    ["NL-GRN", { kind: "ocpi-tariffs" }, { reference: "GRN-VLT-2026", hubPartyId: "NL-HUB", paymentTermDays: 30 }],
+    ["DE-SNL", { kind: "ocpi-tariffs" }, { reference: "SNL/2026/017", paymentTermDays: 30 }],
+    ["BE-OPL", { kind: "ocpi-tariffs" }, { reference: "OPL-2026-VLT", hubPartyId: "NL-HUB", paymentTermDays: 45 }],
+  ];
+  for (const [cpo, pricing, extra] of agreements) count(await agreement(cpo, pricing, extra));
   // Scheduled: Schnellladen pays faster from 2027.
   count(
     await md.agreements.change(

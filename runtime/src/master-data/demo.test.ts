@@ -22,7 +22,7 @@ afterAll(async () => {
 const MARCH = "2026-03-10T09:00:00Z";
 
 describe("demo master data", () => {
-  it("holds the administration, five parties, three agreements, 20 customers and 11 locations", async () => {
+  it("holds the administration, nine parties, seven agreements, 20 customers and 16 locations", async () => {
     const { md } = ctx;
     const meta = await ctx.store.collection("meta").findOne({ _id: "demo:master-data-v1" });
     expect(meta?.documents).toBeGreaterThan(80);
@@ -31,28 +31,37 @@ describe("demo master data", () => {
       currency: "EUR",
       vatRegime: { country: "NL", scheme: "standard" },
     });
-    expect((await md.parties.list({ asOf: MARCH })).total).toBe(5);
+    expect((await md.parties.list({ asOf: MARCH })).total).toBe(9);
     // Sem joined on 1 April, so in March there are 19 customers; later 20, two of them companies.
     expect((await md.customers.list({ asOf: MARCH })).total).toBe(19);
     expect((await md.customers.list({ asOf: "2026-04-15T00:00:00Z" })).total).toBe(20);
     expect((await md.customers.list({ where: { kind: "company" }, asOf: MARCH })).total).toBe(2);
     expect((await md.customers.employees("cus-bakker-logistiek", MARCH)).length).toBe(3);
     const locations = (await md.locations.list({ asOf: MARCH })).items;
-    expect(locations).toHaveLength(11);
+    expect(locations).toHaveLength(16);
     expect(new Set(locations.map((l) => `${l.data.address.country} ${l.data.timeZone}`))).toEqual(
       new Set(["NL Europe/Amsterdam", "DE Europe/Berlin", "BE Europe/Brussels"]),
     );
     expect(locations.every((l) => l.data.evses.length > 0)).toBe(true);
-    expect((await md.locations.list({ where: { currentType: "DC" }, asOf: MARCH })).total).toBe(8);
+    expect((await md.locations.list({ where: { currentType: "DC" }, asOf: MARCH })).total).toBe(13);
   });
 
-  it("agreements: two purchase rule sets, one on the CPO's own OCPI tariffs", async () => {
+  it("agreements: AllBright at the shipped purchase ruleset, the others at their own OCPI tariffs, none for BlitzLaden", async () => {
     const { md } = ctx;
     const pricing = async (countryCode: string, partyId: string) =>
       (await md.agreements.for({ countryCode, partyId }, DEMO_ADMINISTRATION_ID, MARCH))?.data.purchasePricing;
-    expect(await pricing("NL", "GRN")).toEqual({ kind: "ruleset", rulesetId: "purchase-groenlaad" });
-    expect(await pricing("DE", "SNL")).toEqual({ kind: "ruleset", rulesetId: "purchase-schnellladen" });
-    expect(await pricing("BE", "OPL")).toEqual({ kind: "ocpi-tariffs" });
+    expect(await pricing("NL", "ABC")).toEqual({ kind: "ruleset", rulesetId: "cpo-abc-purchase" });
+    for (const [cc, id] of [
+      ["NL", "VLT"],
+      ["NL", "FST"],
+      ["DE", "ION"],
+      ["NL", "GRN"],
+      ["DE", "SNL"],
+      ["BE", "OPL"],
+    ] as const) {
+      expect(await pricing(cc, id)).toEqual({ kind: "ocpi-tariffs" });
+    }
+    expect(await pricing("DE", "BLK")).toBeUndefined();
     // The scheduled payment term change of Schnellladen applies from 2027.
     expect(
       (await md.agreements.for("DE-SNL", DEMO_ADMINISTRATION_ID, "2027-02-01T00:00:00Z"))?.data.paymentTermDays,

@@ -3,6 +3,6 @@
 const runAs = process.env.VOLTRATE_TEST_RUN_AS;
 if (runAs) {
   const [uid, gid] = runAs.split(":").map(Number) as [number, number];
-  process.setgid(gid);
-  process.setuid(uid);
+  process.setgid?.(gid);
+  process.setuid?.(uid);
 }
