@@ -11,6 +11,7 @@ import { demoSessionDatasets, demoSetupDatasets } from "./demo/datasets.ts";
 import { seedDemoData } from "./demo/seed.ts";
 import { type App, createApp, type RouteModule } from "./http/app.ts";
 import { authRoutes } from "./http/routes/auth.ts";
+import { backtestRoutes } from "./http/routes/backtest.ts";
 import { bulkRoutes } from "./http/routes/bulk.ts";
 import { dropOutRoutes } from "./http/routes/dropouts.ts";
 import { healthRoutes } from "./http/routes/health.ts";
@@ -192,6 +193,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       authRoutes({ users, sessions: loginSessions, apiKeys }),
       pluginRoutes(plugins, apiKeys),
       rulesRoutes({ service: rules, apiKeys }),
+      backtestRoutes({ rules, records: pipeline.records, sandbox, masterData: masterDataPort(masterData), apiKeys }),
       masterDataRoutes(masterData, apiKeys),
       sessionRoutes({ pipeline, apiKeys, logger: logger.child({ component: "ingest" }) }),
       dropOutRoutes({ cases: pipeline.cases, apiKeys }),

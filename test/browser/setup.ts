@@ -8,13 +8,7 @@ import path from "node:path";
 import { createRuntime, loadConfig, type Runtime } from "@voltrate/runtime";
 import { pino } from "pino";
 import { type Browser, chromium } from "playwright-core";
-import { acceptLoginSessions, LoginSessions, loginSessionsFor } from "../../runtime/src/auth/sessions.ts";
 import { Users } from "../../runtime/src/auth/users.ts";
-import type { RouteModule } from "../../runtime/src/http/app.ts";
-import { authRoutes } from "../../runtime/src/http/routes/auth.ts";
-import { rulesRoutes } from "../../runtime/src/http/routes/rulesets.ts";
-import { studioRoutes } from "../../runtime/src/http/routes/studio.ts";
-import { createRulesService } from "../../runtime/src/rules/versions/index.ts";
 import { repoRoot } from "../support/process.ts";
 
 export const studioDir = path.join(repoRoot, "studio");
@@ -144,17 +138,13 @@ export interface StudioServer {
   close(): Promise<void>;
 }
 
-const served = (runtime: Runtime, method: string, routePath: string) =>
-  runtime.app.routes.some((r) => r.method === method && r.path === routePath);
-
 /**
- * A real runtime on 127.0.0.1 and a free port, with a temporary data folder, serving the studio build. Sign-in and the
- * rule set API are mounted here when the runtime does not serve them itself; an admin user is created to sign in with.
+ * A real runtime on 127.0.0.1 and a free port, with a temporary data folder, serving the studio build (the runtime
+ * serves studio/dist itself); an admin user is created to sign in with.
  */
 export async function startStudioServer(): Promise<StudioServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "voltrate-browser-"));
   const logger = pino({ level: "silent" });
-  const routes: RouteModule[] = [studioRoutes(studioDist)];
   const runtime = await createRuntime({
     config: loadConfig({
       VOLTRATE_DATA_DIR: dataDir,
@@ -164,25 +154,9 @@ export async function startStudioServer(): Promise<StudioServer> {
       VOLTRATE_LOG_LEVEL: "silent",
     }),
     logger,
-    routes,
   });
   try {
-    // The runtime's own app: routes may still be added until it serves its first request.
     const users = new Users(runtime.store);
-    await users.init();
-    if (!loginSessionsFor(runtime.apiKeys)) {
-      const sessions = new LoginSessions(runtime.store, users);
-      await sessions.init();
-      acceptLoginSessions(runtime.apiKeys, sessions);
-    }
-    if (!served(runtime, "POST", "/api/v1/auth/login")) {
-      authRoutes({ users, sessions: loginSessionsFor(runtime.apiKeys)!, apiKeys: runtime.apiKeys })(runtime.app);
-    }
-    if (!served(runtime, "GET", "/api/v1/rulesets")) {
-      const service = createRulesService({ store: runtime.store, scheduler: runtime.scheduler });
-      await service.init();
-      rulesRoutes({ service, apiKeys: runtime.apiKeys })(runtime.app);
-    }
     const username = "tariff.manager";
     const password = "browser test password";
     await users.create(username, password, "admin");

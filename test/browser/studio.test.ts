@@ -131,7 +131,7 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     expect(await page.locator(":focus").textContent()).toBe("Skip to content");
   });
 
-  it("shows sessions and drop-outs empty, and the section that is not built yet as coming soon", async () => {
+  it("shows sessions, drop-outs and backtests empty", async () => {
     const nav = page.getByRole("navigation", { name: "Main" });
     await nav.getByRole("link", { name: "Sessions" }).click();
     await page.getByRole("heading", { name: "Sessions", level: 1 }).waitFor();
@@ -144,7 +144,7 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     for (const [label, file] of [["Backtest", "backtest"]] as const) {
       await nav.getByRole("link", { name: label }).click();
       await page.getByRole("heading", { name: label, level: 1 }).waitFor();
-      await page.getByRole("heading", { name: "Coming soon" }).waitFor();
+      await page.getByRole("heading", { name: "No sales rule sets" }).waitFor();
       expect(await page.title()).toBe(`${label} · Voltrate Studio`);
       await shoot(`04-${file}`);
     }
@@ -507,6 +507,26 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
     const row = report.getByRole("row", { name: /NL\*ABC/ });
     expect(await row.getByRole("cell").nth(1).textContent()).toBe("4");
     await shoot("24-reports");
+  });
+
+  it("backtests a version against what was billed", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Backtest" }).click();
+    await page.getByRole("heading", { name: "Backtest", level: 1 }).waitFor();
+    await page.getByLabel("Sales rule set").selectOption(WORLD.salesRuleset);
+    await page.getByLabel("Price with").selectOption("2");
+    await page.getByLabel("N", { exact: true }).fill("10");
+    await page.getByRole("button", { name: "Run" }).click();
+    const difference = page.getByTestId("backtest-difference");
+    await difference.waitFor();
+    // Billed with v1 (AllBright: purchase ×1.05 + 0.25); v2 raises the factor to 1.10, i.e. +0.05 × purchase:
+    // OK-1, UNK-0 and UNK-1 (20 kWh, purchase 6.30): 6.865 → 6.87 billed, 6.93 + 0.25 = 7.18 new, +0.31 each;
+    // OK-2 (15 kWh, purchase 4.80): 5.04 + 0.25 = 5.29 billed, 5.28 + 0.25 = 5.53 new, +0.24. Together +1.17.
+    expect(await difference.textContent()).toBe("+1.17");
+    const changed = page.getByTestId("backtest-changed").locator("tbody tr");
+    expect(await changed.count()).toBe(4);
+    expect(await changed.first().getByRole("link").getAttribute("href")).toMatch(/^\/sessions\/ses_/);
+    expect(await changed.last().getByRole("cell").nth(3).textContent()).toBe("+0.24");
+    await shoot("25-backtest");
   });
 
   it("signs out", async () => {

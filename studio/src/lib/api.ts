@@ -2,6 +2,7 @@
 // ApiError carrying the problem details; a 401 outside sign-in means the session has ended, which `onSignedOut`
 // hears about (the app then shows the sign-in page and comes back afterwards).
 import type {
+  BacktestResult,
   BulkAction,
   BulkSelection,
   DraftDetail,
@@ -145,6 +146,10 @@ export const api = {
     request<VersionSummary>("POST", `/api/v1/rulesets/${enc(id)}/versions/${version}/cancel`, { comment }),
   simulate: (id: string, input: { version?: number | string; session?: unknown; cdr?: unknown; facts?: unknown }) =>
     request<SimulationResponse>("POST", `/api/v1/rulesets/${enc(id)}/simulate`, input),
+  backtest: (
+    id: string,
+    input: ({ draft: true } | { version: number }) & ({ last: number } | { from: string; to: string }),
+  ) => request<BacktestResult>("POST", `/api/v1/rulesets/${enc(id)}/backtest`, input),
   listMasterData: (path: string, query: { validAt?: string; limit?: number; offset?: number } = {}) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));

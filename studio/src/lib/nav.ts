@@ -36,7 +36,7 @@ export const NAV: readonly NavItem[] = [
     label: "Backtest",
     icon: "↺",
     purpose: "Re-price past sessions with a draft and compare the results with what was charged.",
-    ready: false,
+    ready: true,
   },
   {
     route: "sessions",

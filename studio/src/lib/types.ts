@@ -264,3 +264,19 @@ export interface MarginReport {
   rows: (MarginFigures & { partner?: string; period?: string; currency: string })[];
   totals: MarginFigures;
 }
+
+/** A backtest: a draft or version of a sales rule set re-pricing billed sessions. */
+export interface BacktestResult {
+  rulesetId: string;
+  target: { kind: "draft"; revision: number } | { kind: "version"; version: number };
+  currency: string;
+  sessions: number;
+  billedTotal: string;
+  newTotal: string;
+  difference: string;
+  billedMargin: string;
+  newMargin: string;
+  histogram: { from: string; to: string; count: number }[];
+  changed: { sessionId: string; billed: string; new: string; difference: string }[];
+  failed: { sessionId: string; reason: string }[];
+}
