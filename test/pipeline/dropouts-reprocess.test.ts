@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DropOutCaseSummary, SessionRevision, SessionSummary } from "../../runtime/src/pipeline/index.ts";
 import {
   ACTOR,
+  addCpoWithLocation,
   cdr221,
   FROM,
   type PipelineHarness,
@@ -94,34 +95,11 @@ describe("drop-out cases", () => {
 
   it("groups ruleset drop-outs by rule", async () => {
     // The sales ruleset drops sessions at DE*BLK (rule no-agreement). Give DE*BLK a location and an agreement.
-    const blk = await h.md.parties.create(
-      { data: { countryCode: "DE", partyId: "BLK", roles: ["CPO"], name: "Blocked GmbH" }, validFrom: FROM },
-      ACTOR,
-    );
-    await h.md.agreements.create(
-      {
-        data: {
-          cpoPartyId: blk.entityId,
-          administrationId: WORLD.administration,
-          purchasePricing: { kind: "ocpi-tariffs" },
-          settlementCurrency: "EUR",
-        },
-        validFrom: FROM,
-      },
-      ACTOR,
-    );
-    await h.md.locations.create(
-      {
-        data: {
-          cpoPartyId: blk.entityId,
-          locationId: "LOC-BER",
-          address: { city: "Berlin", country: "DE" },
-          timeZone: "Europe/Berlin",
-          evses: [{ uid: "B1", currentType: "AC", maxPowerKw: "22" }],
-        },
-        validFrom: FROM,
-      },
-      ACTOR,
+    await addCpoWithLocation(
+      h,
+      { countryCode: "DE", partyId: "BLK", name: "Blocked GmbH" },
+      { locationId: "LOC-BER", city: "Berlin", country: "DE", timeZone: "Europe/Berlin" },
+      { uid: "B1", currentType: "AC", maxPowerKw: "22" },
     );
     const r = await ingest(
       cdr221({ id: "BLK-1", party: "DE*BLK", locationId: "LOC-BER", evseUid: "B1", country: "DEU", ...hour(11, 8) }),

@@ -201,10 +201,6 @@ export function acceptLoginSessions(apiKeys: ApiKeys, sessions: LoginSessions): 
   sessionsByApiKeys.set(apiKeys, sessions);
 }
 
-export function loginSessionsFor(apiKeys: ApiKeys): LoginSessions | undefined {
-  return sessionsByApiKeys.get(apiKeys);
-}
-
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**

@@ -7,6 +7,7 @@ import { masterDataPort } from "./master-data-port.ts";
 import { Pipeline, type PipelineDeps, type ProcessResult } from "./pipeline.ts";
 import {
   ACTOR,
+  addCpoWithLocation,
   cdr221,
   FROM,
   normalized,
@@ -331,34 +332,11 @@ describe("rate determination and calculations", () => {
 
   it("reverse-charges a foreign CPO's supply at a Dutch charge point", async () => {
     // DE*ION is not established in NL; we are identified for VAT in NL → Art. 195: we account for the Dutch VAT.
-    const ion = await h.md.parties.create(
-      { data: { countryCode: "DE", partyId: "ION", roles: ["CPO"], name: "Ionity" }, validFrom: FROM },
-      ACTOR,
-    );
-    await h.md.agreements.create(
-      {
-        data: {
-          cpoPartyId: ion.entityId,
-          administrationId: WORLD.administration,
-          purchasePricing: { kind: "ocpi-tariffs" },
-          settlementCurrency: "EUR",
-        },
-        validFrom: FROM,
-      },
-      ACTOR,
-    );
-    await h.md.locations.create(
-      {
-        data: {
-          cpoPartyId: ion.entityId,
-          locationId: "LOC-A2",
-          address: { city: "Vianen", country: "NL" },
-          timeZone: "Europe/Amsterdam",
-          evses: [{ uid: "HPC1", currentType: "DC", maxPowerKw: "350" }],
-        },
-        validFrom: FROM,
-      },
-      ACTOR,
+    await addCpoWithLocation(
+      h,
+      { countryCode: "DE", partyId: "ION", name: "Ionity" },
+      { locationId: "LOC-A2", city: "Vianen", country: "NL", timeZone: "Europe/Amsterdam" },
+      { uid: "HPC1", currentType: "DC", maxPowerKw: "350" },
     );
     const r = await run(
       cdr221({

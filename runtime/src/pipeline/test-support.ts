@@ -198,6 +198,39 @@ export async function publishRuleset(rules: RulesService, ruleset: Ruleset, effe
   await rules.publish(ruleset.id, { comment: "test prices", effectiveFrom, allowRetroactive: true }, RULES_ACTOR);
 }
 
+/**
+ * Adds a CPO to the world, valid from 2025-01-01: the party, an agreement priced by its own OCPI tariffs, and one
+ * location with one EVSE.
+ */
+export async function addCpoWithLocation(
+  h: Pick<PipelineHarness, "md">,
+  cpo: { countryCode: string; partyId: string; name: string },
+  location: { locationId: string; city: string; country: string; timeZone: string },
+  evse: { uid: string; currentType: "AC" | "DC"; maxPowerKw: string },
+): Promise<void> {
+  const party = await h.md.parties.create({ data: { ...cpo, roles: ["CPO"] }, validFrom: FROM }, ACTOR);
+  await h.md.agreements.create(
+    {
+      data: {
+        cpoPartyId: party.entityId,
+        administrationId: WORLD.administration,
+        purchasePricing: { kind: "ocpi-tariffs" },
+        settlementCurrency: "EUR",
+      },
+      validFrom: FROM,
+    },
+    ACTOR,
+  );
+  const { locationId, city, country, timeZone } = location;
+  await h.md.locations.create(
+    {
+      data: { cpoPartyId: party.entityId, locationId, address: { city, country }, timeZone, evses: [evse] },
+      validFrom: FROM,
+    },
+    ACTOR,
+  );
+}
+
 /** Records the world, valid from 2025-01-01. */
 export async function seedWorld(h: Pick<PipelineHarness, "md" | "rules">): Promise<void> {
   const { md, rules } = h;

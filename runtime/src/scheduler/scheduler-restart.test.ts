@@ -3,23 +3,16 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../store/types.ts";
 import { createScheduler, type Scheduler } from "./scheduler.ts";
 import {
-  MONGODB_URL,
+  BACKENDS as backends,
   makeDataDir,
   openEmbeddedStore,
+  PROCESS_EVERY,
   removeDataDir,
   silent,
   sleep,
   uniqueName,
   waitFor,
 } from "./test-support.ts";
-
-const PROCESS_EVERY = 100;
-
-// The MongoDB variant runs when VOLTRATE_TEST_MONGODB_URL is set, and is reported as skipped otherwise.
-const backends: { backend: "embedded" | "mongodb"; mongodbUrl?: string | undefined }[] = [
-  { backend: "embedded" },
-  { backend: "mongodb", mongodbUrl: MONGODB_URL },
-];
 
 for (const { backend, mongodbUrl } of backends)
   describe.skipIf(backend === "mongodb" && !mongodbUrl)(`scheduled jobs survive a restart (${backend})`, () => {

@@ -42,3 +42,12 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** How often the schedulers under test look for due jobs (ms). */
+export const PROCESS_EVERY = 100;
+
+/** The backends the scheduler tests run on; the MongoDB one only when VOLTRATE_TEST_MONGODB_URL is set (else skipped). */
+export const BACKENDS: { backend: "embedded" | "mongodb"; mongodbUrl?: string | undefined }[] = [
+  { backend: "embedded" },
+  { backend: "mongodb", mongodbUrl: MONGODB_URL },
+];
