@@ -26,6 +26,7 @@ import {
   type VersionAction,
   type VersionRecord,
 } from "./model.ts";
+import { type BoundedCache, deepFreeze, type MasterDataReadCache, readCacheOf } from "./read-cache.ts";
 import {
   firstActiveStart,
   lastActiveAtOrBefore,
@@ -173,6 +174,8 @@ export type AuditQuery = {
 export interface RepositoryOptions {
   /** The clock (tests); default the system clock. */
   now?: () => Date;
+  /** The read cache; default the store's own (shared by every repository on it), `false` for none. */
+  cache?: MasterDataReadCache | false;
 }
 
 type PlannedRecord = {
@@ -403,11 +406,13 @@ export class TemporalRepository {
   readonly versions: Collection<VersionDoc>;
   readonly keys: Collection<KeyDoc>;
   private readonly now: () => Date;
+  private readonly cache: MasterDataReadCache | null;
 
   constructor(store: Store, options: RepositoryOptions = {}) {
     this.versions = store.collection<VersionDoc>(VERSIONS_COLLECTION);
     this.keys = store.collection<KeyDoc>(KEYS_COLLECTION);
     this.now = options.now ?? (() => new Date());
+    this.cache = options.cache === false ? null : (options.cache ?? readCacheOf(store));
   }
 
   async ensureIndexes(): Promise<void> {
@@ -437,13 +442,48 @@ export class TemporalRepository {
   // -------------------------------------------------------------------------------------------------------------
   // Reading
 
-  /** Every record of an entity, in version order. */
-  async records(type: EntityType, id: string): Promise<VersionDoc[]> {
+  /** Every record of an entity, in version order (read-only: they may be the cache's). */
+  async records(type: EntityType, id: string): Promise<readonly VersionDoc[]> {
+    return this.cached(
+      (cache) => cache.records as BoundedCache<readonly VersionDoc[]>,
+      `${type}|${id}`,
+      async () => deepFreeze(await this.readRecords(type, id)),
+    );
+  }
+
+  /** The records as stored now, never from the cache (what writers plan on). */
+  private readRecords(type: EntityType, id: string): Promise<VersionDoc[]> {
     return this.versions.find({ entityType: type, entityId: id }, { sort: { version: 1 } });
   }
 
   async exists(type: EntityType, id: string): Promise<boolean> {
-    return (await this.versions.findOne({ entityType: type, entityId: id }, { projection: { _id: 1 } })) !== null;
+    return (await this.records(type, id)).length > 0;
+  }
+
+  /** A read through the cache: kept only when no write happened while it was made. */
+  private async cached<V>(
+    table: (cache: MasterDataReadCache) => BoundedCache<V>,
+    key: string,
+    read: () => Promise<V>,
+  ): Promise<V> {
+    const cache = this.cache;
+    if (!cache) return read();
+    const generation = await cache.generation();
+    const entries = table(cache);
+    const hit = entries.get(key);
+    if (hit !== undefined) {
+      cache.stats.hits++;
+      return hit;
+    }
+    cache.stats.misses++;
+    const value = await read();
+    if (cache.isCurrent(generation)) entries.set(key, value);
+    return value;
+  }
+
+  /** After every write, successful or not (a failed one may have written part). */
+  private async written(): Promise<void> {
+    await this.cache?.written();
   }
 
   /** What was valid at `validAt`, as recorded by `knownAt`; null when the entity did not exist (or was unknown). */
@@ -453,7 +493,7 @@ export class TemporalRepository {
   }
 
   private resolve<K extends EntityType>(
-    records: VersionDoc[],
+    records: readonly VersionDoc[],
     validAt: Date,
     knownAt: Date | null,
   ): Resolved<K> | null {
@@ -469,7 +509,12 @@ export class TemporalRepository {
 
   /** The entity that owns a natural key (for good), if any. */
   async keyOwner(type: EntityType, name: string, value: string): Promise<string | null> {
-    return (await this.keys.findOne({ _id: `${type}|${name}|${value}` }))?.entityId ?? null;
+    const _id = `${type}|${name}|${value}`;
+    return this.cached(
+      (cache) => cache.keyOwners,
+      _id,
+      async () => (await this.keys.findOne({ _id }))?.entityId ?? null,
+    );
   }
 
   /** The entity with this natural key, as of `asOf`; null when it was not valid then or had another key value then. */
@@ -483,11 +528,15 @@ export class TemporalRepository {
   /** The entities whose data refers to `id` in `field` as of `asOf` (e.g. the subscriptions of a contract). */
   async byRef<K extends EntityType>(type: K, field: string, id: string, asOf?: AsOf): Promise<Resolved<K>[]> {
     const { validAt, knownAt } = this.asOf(asOf);
-    const docs = await this.versions.find(
-      { entityType: type, refs: `${field}=${id}` },
-      { projection: { entityId: 1 } },
+    const ref = `${field}=${id}`;
+    const ids = await this.cached(
+      (cache) => cache.referrers,
+      `${type}|${ref}`,
+      async () => {
+        const docs = await this.versions.find({ entityType: type, refs: ref }, { projection: { entityId: 1 } });
+        return Object.freeze([...new Set(docs.map((d) => d.entityId))].sort());
+      },
     );
-    const ids = [...new Set(docs.map((d) => d.entityId))].sort();
     const out: Resolved<K>[] = [];
     for (const entityId of ids) {
       const found = this.resolve<K>(await this.records(type, entityId), validAt, knownAt);
@@ -847,7 +896,7 @@ export class TemporalRepository {
     plan: (context: PlanContext) => Plan,
   ): Promise<WriteResult<K>> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const records = await this.records(type, id);
+      const records = await this.readRecords(type, id);
       const last = records.at(-1);
       if (!last) throw new MasterDataError("not-found", `no ${type} "${id}"`);
       if (expectedVersion !== undefined && last.version !== expectedVersion) {
@@ -890,7 +939,7 @@ export class TemporalRepository {
     plan: Plan,
     reason: string | undefined,
     by: Actor,
-    existing: VersionDoc[],
+    existing: readonly VersionDoc[],
   ): Promise<WriteResult<K>> {
     const versions = plan.records.map((_, i) => firstVersion + i);
     const text = [...plan.changes.map(changeText), ...carriedText(plan.carried ?? [])];
@@ -927,7 +976,11 @@ export class TemporalRepository {
       }
       return doc;
     });
-    await this.versions.insertMany(docs);
+    try {
+      await this.versions.insertMany(docs);
+    } finally {
+      await this.written();
+    }
     const all = [...existing, ...docs];
     return {
       entityType: type,
@@ -957,6 +1010,15 @@ export class TemporalRepository {
 
   /** Takes ownership of natural keys; a key owned by another entity is a conflict naming the field. */
   private async claimKeys(type: EntityType, id: string, keys: readonly NaturalKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    try {
+      await this.claimEach(type, id, keys);
+    } finally {
+      await this.written();
+    }
+  }
+
+  private async claimEach(type: EntityType, id: string, keys: readonly NaturalKey[]): Promise<void> {
     for (const k of keys) {
       const _id = `${type}|${k.name}|${k.value}`;
       const claimedAt = this.now();

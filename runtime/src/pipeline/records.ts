@@ -48,25 +48,48 @@ export type SessionDoc = {
 };
 
 /**
- * A revision as stored. The input payload and the trace are kept as JSON text: the payload exactly as it was
- * recorded, and neither is ever queried — as text they cost the store (and its garbage collector) one string each
- * instead of a tree of small objects.
+ * A revision as stored. The input payload, the trace and the priced result are kept as JSON text: the payload exactly
+ * as it was recorded, and none of them is queried — as text they cost the store (and its garbage collector) one
+ * string each instead of a tree of small objects. What the margin report selects on is kept apart as fields
+ * (`report`). Revisions stored before `pricedJson` existed keep `priced` as an object; both are read.
  */
-export type RevisionDoc = Omit<SessionRevision, "id" | "input" | "trace"> & {
+export type RevisionDoc = Omit<SessionRevision, "id" | "input" | "trace" | "priced"> & {
   _id: string;
   input: Omit<InputSnapshot, "payload"> & { payloadJson: string };
   traceJson: string;
+  pricedJson?: string;
+  report?: RevisionReportFields;
+  /** Older revisions only. */
+  priced?: PricedSession;
+};
+
+/** The fields of a priced revision that the margin report reads. */
+export type RevisionReportFields = {
+  cpo: string;
+  start: string;
+  energyKwh: string;
+  totals: PricedSession["totals"];
 };
 
 export function revisionDocOf(revision: SessionRevision): RevisionDoc {
-  const { id, input, trace, ...rest } = revision;
+  const { id, input, trace, priced, ...rest } = revision;
   const { payload, ...snapshot } = input;
-  return {
+  const doc: RevisionDoc = {
     _id: id,
     ...rest,
     input: { ...snapshot, payloadJson: JSON.stringify(payload) },
     traceJson: JSON.stringify(trace),
   };
+  if (priced) {
+    doc.pricedJson = JSON.stringify(priced);
+    doc.report = {
+      cpo: priced.cpo,
+      start: priced.session.start,
+      energyKwh: priced.session.energyKwh,
+      totals: priced.totals,
+    };
+  }
+  return doc;
 }
 
 /** The id of a session: derived from its key, so every process agrees on it. */
@@ -112,13 +135,15 @@ export function summaryOf(doc: SessionDoc): SessionSummary {
 }
 
 export function revisionOf(doc: RevisionDoc): SessionRevision {
-  const { _id, input, traceJson, ...rest } = doc;
+  const { _id, input, traceJson, pricedJson, report: _report, priced: legacyPriced, ...rest } = doc;
   const { payloadJson, ...snapshot } = input;
+  const priced = pricedJson !== undefined ? (JSON.parse(pricedJson) as PricedSession) : legacyPriced;
   return {
     id: _id,
     ...rest,
     input: { ...snapshot, payload: JSON.parse(payloadJson) as unknown },
     trace: JSON.parse(traceJson) as SessionRevision["trace"],
+    ...(priced ? { priced } : {}),
   };
 }
 

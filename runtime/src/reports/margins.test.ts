@@ -295,6 +295,28 @@ describe("margin reports", () => {
     expect(csvField("two\r\nlines")).toBe('"two\r\nlines"');
   });
 
+  it("reads revisions recorded before the priced result was kept as text, with the same figures", async () => {
+    const query = `administrationId=${WORLD.administration}&from=2025-02-01&to=2025-03-31&groupBy=partner`;
+    const before = (await (await report(query)).json()) as MarginReport;
+    expect(before.totals.sessions).toBe(6);
+    const { revisions } = h.pipeline.records;
+    const docs = await revisions.find({ outcome: "priced" });
+    expect(docs.length).toBeGreaterThan(0);
+    // Rewrite every priced revision into the earlier form: `priced` as an object, no text, no report fields.
+    for (const doc of docs) {
+      expect(doc.pricedJson).toBeTypeOf("string");
+      await revisions.updateOne(
+        { _id: doc._id },
+        { $set: { priced: JSON.parse(doc.pricedJson as string) }, $unset: { pricedJson: "", report: "" } },
+      );
+    }
+    const after = (await (await report(query)).json()) as MarginReport;
+    expect(after.rows).toEqual(before.rows);
+    expect(after.totals).toEqual(before.totals);
+    const first = docs[0] as (typeof docs)[number];
+    expect((await h.pipeline.records.revision(first._id))?.priced).toEqual(JSON.parse(first.pricedJson as string));
+  });
+
   it("validates the query", async () => {
     const missing = await report("from=2025-03-01&to=2025-03-31");
     expect(missing.status).toBe(400);

@@ -282,11 +282,12 @@ export class MarginReports {
       const rows = await revisions.aggregate<Contribution>([
         { $match: { _id: { $in: ids.slice(i, i + IDS_PER_READ) }, outcome: "priced" } },
         {
+          // `report` since revisions keep the priced result as text; `priced` in revisions recorded before.
           $project: {
-            cpo: "$priced.cpo",
-            start: "$priced.session.start",
-            energyKwh: "$priced.session.energyKwh",
-            totals: "$priced.totals",
+            cpo: { $ifNull: ["$report.cpo", "$priced.cpo"] },
+            start: { $ifNull: ["$report.start", "$priced.session.start"] },
+            energyKwh: { $ifNull: ["$report.energyKwh", "$priced.session.energyKwh"] },
+            totals: { $ifNull: ["$report.totals", "$priced.totals"] },
           },
         },
       ]);

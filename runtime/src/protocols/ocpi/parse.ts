@@ -38,7 +38,12 @@ export function parseTariff(json: unknown, version: OcpiVersion, options: ParseO
 
 /** Parses an OCPI CDR object of the given version. */
 export function parseCdr(json: unknown, version: OcpiVersion, options: CdrParseOptions = {}): ParseResult<OcpiCdr> {
-  const opts = { mode: options.mode ?? "strict", tariffsSupplied: options.tariffsSupplied ?? false };
+  const tariffsSupplied = options.tariffsSupplied ?? false;
+  // The minimal variant asks for more than the specification in one place only: the CDR's own tariffs, when none
+  // are supplied.
+  const strictPassesMinimal = (cdr: { tariffs?: unknown[] | undefined }) =>
+    tariffsSupplied || (cdr.tariffs?.length ?? 0) > 0;
+  const opts = { mode: options.mode ?? "strict", tariffsSupplied, strictPassesMinimal };
   if (version === "2.2.1") {
     return tag(runParse(json, v221.cdrSchema, opts), (cdr) => ({ version: "2.2.1" as const, cdr }));
   }

@@ -23,6 +23,7 @@ import {
   SNAPSHOT_TEMP_FILE,
   scanDataDir,
 } from "./data-dir.ts";
+import { encodeWriteRecord } from "./doc-bytes.ts";
 import { decodePayload, encodeRecord, FramingError, scanRecords } from "./framing.ts";
 import { Journal } from "./journal.ts";
 import { acquireLock, type DirLock } from "./lock.ts";
@@ -181,7 +182,9 @@ export class EmbeddedStore implements Store {
   }
 
   #commit(record: JournalRecord, hasDate: boolean, apply: () => void): Promise<void> {
-    const buf = encodeRecord(record, hasDate);
+    // A written document's bytes are kept for the snapshots to come (doc-bytes.ts).
+    const buf =
+      record.op === "w" ? encodeWriteRecord(record.c, record.put, record.del, hasDate) : encodeRecord(record, hasDate);
     apply();
     const durable = this.#journal.append(buf);
     this.#journalBytes += buf.length;

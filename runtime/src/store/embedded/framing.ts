@@ -17,7 +17,57 @@ const MAX_PAYLOAD = 512 * 1024 * 1024;
 const FLAG_DATES = 1;
 
 export function encodeRecord(value: unknown, hasDate: boolean): Buffer {
-  const json = encodeJson(value, hasDate);
+  return frameJson(encodeJson(value, hasDate), hasDate);
+}
+
+/**
+ * Frames a payload given as pieces (strings are written as UTF-8), in one buffer; `ranges[i]` is where piece i
+ * landed in it, so that callers can keep slices of it (see doc-bytes.ts).
+ */
+export function framePieces(
+  pieces: readonly (string | Buffer)[],
+  hasDate: boolean,
+): { frame: Buffer; ranges: [number, number][] } {
+  let payloadLength = 1;
+  const lengths = pieces.map((piece) => (typeof piece === "string" ? Buffer.byteLength(piece) : piece.length));
+  for (const length of lengths) payloadLength += length;
+  // Not from Node's shared pool: slices of this buffer may be kept for long, and would keep a whole pool slab.
+  const frame = Buffer.allocUnsafeSlow(HEADER + payloadLength);
+  MAGIC.copy(frame, 0);
+  frame.writeUInt32LE(payloadLength, 4);
+  frame[HEADER] = hasDate ? FLAG_DATES : 0;
+  const ranges: [number, number][] = [];
+  let at = HEADER + 1;
+  pieces.forEach((piece, i) => {
+    const end = at + (lengths[i] as number);
+    if (typeof piece === "string") frame.write(piece, at, "utf8");
+    else piece.copy(frame, at);
+    ranges.push([at, end]);
+    at = end;
+  });
+  frame.writeUInt32LE(crc32(frame.subarray(HEADER, HEADER + payloadLength), crc32(frame.subarray(4, 8))), 8);
+  return { frame, ranges };
+}
+
+/**
+ * The header of a record whose payload is `pieces` (written after it as they are, e.g. with writev): the flags
+ * byte is part of the header buffer returned.
+ */
+export function frameHeader(pieces: readonly Buffer[], hasDate: boolean): Buffer {
+  const flags = Buffer.from([hasDate ? FLAG_DATES : 0]);
+  let payloadLength = 1;
+  for (const piece of pieces) payloadLength += piece.length;
+  const header = Buffer.allocUnsafe(HEADER + 1);
+  MAGIC.copy(header, 0);
+  header.writeUInt32LE(payloadLength, 4);
+  header[HEADER] = flags[0] as number;
+  let crc = crc32(flags, crc32(header.subarray(4, 8)));
+  for (const piece of pieces) crc = crc32(piece, crc);
+  header.writeUInt32LE(crc, 8);
+  return header;
+}
+
+function frameJson(json: string, hasDate: boolean): Buffer {
   const payloadLength = 1 + Buffer.byteLength(json);
   const buf = Buffer.allocUnsafe(HEADER + payloadLength);
   MAGIC.copy(buf, 0);

@@ -35,7 +35,46 @@ export interface CompiledFilter {
   test(doc: Row): boolean;
 }
 
+type Scalar = string | number | boolean;
+
+/**
+ * The fields and values of a filter that only asks for top-level fields to equal strings, numbers or booleans (the
+ * common lookup by key), or null when it asks for anything else.
+ */
+function plainEquality(filter: Filter): [string, Scalar][] | null {
+  const out: [string, Scalar][] = [];
+  for (const key in filter) {
+    if (key.startsWith("$") || key.includes(".")) return null;
+    const value = (filter as Row)[key];
+    if (
+      typeof value === "string" ||
+      typeof value === "boolean" ||
+      (typeof value === "number" && Number.isFinite(value))
+    )
+      out.push([key, value]);
+    else return null;
+  }
+  return out;
+}
+
+/** MongoDB's equality on a top-level field: the value itself, or an element of an array value. */
+function equalsField(doc: Row, key: string, wanted: Scalar): boolean {
+  const value = doc[key];
+  return value === wanted || (Array.isArray(value) && value.includes(wanted));
+}
+
 export function compileFilter(filter: Filter): CompiledFilter {
+  // Lookups by key are most of the queries; compiling a mingo Query for them costs more than the match.
+  const equalities = plainEquality(filter);
+  if (equalities !== null && equalities.length > 0) {
+    return {
+      all: false,
+      test: (doc) => {
+        for (const [key, wanted] of equalities) if (!equalsField(doc, key, wanted)) return false;
+        return true;
+      },
+    };
+  }
   let query: Query;
   try {
     query = usesExpressions(filter) ? new FullQuery(filter) : new Query(filter, { context: QUERY_CONTEXT });

@@ -6,12 +6,13 @@ import { open, readFile, rename } from "node:fs/promises";
 import path from "node:path";
 import type { Doc, IndexSpec } from "../types.ts";
 import { StoreError } from "../types.ts";
-import { containsDate } from "./codec.ts";
+import type { StoredDoc } from "./collection-state.ts";
 import { fsyncDir, SNAPSHOT_FILE, SNAPSHOT_TEMP_FILE } from "./data-dir.ts";
-import { decodePayload, encodeRecord, readRecordAt } from "./framing.ts";
+import { docsRecordPieces } from "./doc-bytes.ts";
+import { decodePayload, encodeRecord, frameHeader, readRecordAt } from "./framing.ts";
 
 const FORMAT_VERSION = 1;
-const DOCS_PER_RECORD = 1000;
+const DOCS_PER_RECORD = 250;
 const WRITE_CHUNK_BYTES = 1024 * 1024;
 
 export interface SnapshotCollection {
@@ -36,6 +37,21 @@ interface HeaderRecord {
   collections: { name: string; indexes: IndexSpec[]; count: number }[];
 }
 
+/** The buffers still to write after a short writev wrote `written` bytes of `buffers`. */
+function remainingAfter(buffers: Buffer[], written: number): Buffer[] {
+  let skip = written;
+  const out: Buffer[] = [];
+  for (const buf of buffers) {
+    if (skip >= buf.length) {
+      skip -= buf.length;
+      continue;
+    }
+    out.push(skip > 0 ? buf.subarray(skip) : buf);
+    skip = 0;
+  }
+  return out;
+}
+
 export async function writeSnapshot(dir: string, state: SnapshotState): Promise<{ bytes: number; docs: number }> {
   const temp = path.join(dir, SNAPSHOT_TEMP_FILE);
   const handle = await open(temp, "w", 0o644);
@@ -44,21 +60,29 @@ export async function writeSnapshot(dir: string, state: SnapshotState): Promise<
   let records = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  const push = async (record: unknown, hasDate: boolean) => {
-    const buf = encodeRecord(record, hasDate);
-    pending.push(buf);
-    pendingBytes += buf.length;
+  const push = (record: unknown, hasDate: boolean) => pushPieces([encodeRecord(record, hasDate)]);
+  /** One framed record as buffers, written as they are (no joining). */
+  const pushPieces = async (buffers: Buffer[]) => {
+    for (const buf of buffers) {
+      pending.push(buf);
+      pendingBytes += buf.length;
+    }
     records++;
     if (pendingBytes >= WRITE_CHUNK_BYTES) await flush();
   };
   const flush = async () => {
     if (pendingBytes === 0) return;
-    const chunk = Buffer.concat(pending, pendingBytes);
+    let queue = pending;
+    const total = pendingBytes;
     pending = [];
     pendingBytes = 0;
-    let offset = 0;
-    while (offset < chunk.length) offset += (await handle.write(chunk, offset)).bytesWritten;
-    bytes += chunk.length;
+    let written = 0;
+    while (written < total) {
+      const { bytesWritten } = await handle.writev(queue);
+      written += bytesWritten;
+      if (written < total) queue = remainingAfter(queue, bytesWritten);
+    }
+    bytes += total;
   };
   try {
     const header: HeaderRecord = {
@@ -72,9 +96,12 @@ export async function writeSnapshot(dir: string, state: SnapshotState): Promise<
     await push(header, false);
     for (const collection of state.collections) {
       for (let i = 0; i < collection.docs.length; i += DOCS_PER_RECORD) {
-        const chunk = collection.docs.slice(i, i + DOCS_PER_RECORD);
-        await push({ op: "docs", c: collection.name, docs: chunk }, containsDate(chunk));
+        const chunk = collection.docs.slice(i, i + DOCS_PER_RECORD) as StoredDoc[];
+        const { pieces, hasDate } = docsRecordPieces(collection.name, chunk);
+        await pushPieces([frameHeader(pieces, hasDate), ...pieces]);
         docs += chunk.length;
+        // Documents loaded at start have no text yet; let requests in between chunks.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     }
     await push({ op: "end", records: records + 1, docs }, false);

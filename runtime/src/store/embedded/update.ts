@@ -2,7 +2,7 @@
 // touched: the update runs on a copy, which is validated before it can replace the original.
 import { type Filter, StoreError } from "../types.ts";
 import { isPlainObject, type ParsedUpdate } from "../validate.ts";
-import { cloneForStore, cloneStored, inspectStored } from "./codec.ts";
+import { canonicalKey, cloneForStore, cloneStored, containsDate, inspectStored } from "./codec.ts";
 import type { StoredDoc } from "./collection-state.ts";
 import { applyOperators } from "./mingo.ts";
 
@@ -11,8 +11,50 @@ export interface Built {
   hasDate: boolean;
 }
 
+/** The top-level fields a `$set`-only update sets, or null when it does anything else. */
+function topLevelSet(update: ParsedUpdate): Record<string, unknown> | null {
+  const operators = Object.keys(update.modifier);
+  if (operators.length !== 1 || operators[0] !== "$set") return null;
+  const set = update.modifier.$set as Record<string, unknown>;
+  for (const key in set) if (key === "" || key === "_id" || key.includes(".") || key.startsWith("$")) return null;
+  return set;
+}
+
+/**
+ * `$set` of top-level fields, the most common update: the new document shares the fields it does not set with the
+ * stored one (stored values are never mutated, so sharing is safe) instead of copying the whole document.
+ */
+function setFields(stored: StoredDoc, set: Record<string, unknown>): Built | null {
+  const found = { date: false };
+  const next: Record<string, unknown> = { ...stored };
+  let changed = false;
+  for (const key in set) {
+    const value = set[key];
+    if (value === undefined) {
+      // As the general path does: an undefined value is dropped, like JSON, so the field goes.
+      if (key in next) {
+        delete next[key];
+        changed = true;
+      }
+      continue;
+    }
+    const copy = cloneForStore(value, found, key);
+    if (!changed && (!(key in stored) || canonicalKey(stored[key]) !== canonicalKey(copy))) changed = true;
+    next[key] = copy;
+  }
+  if (!changed) return null;
+  let hasDate = found.date;
+  for (const key in next) {
+    if (hasDate) break;
+    if (!(key in set)) hasDate = containsDate(next[key]);
+  }
+  return { doc: next as StoredDoc, hasDate };
+}
+
 /** The updated copy of `stored`, or null when the update changes nothing. */
 export function buildUpdated(stored: StoredDoc, update: ParsedUpdate, filter: Filter): Built | null {
+  const set = topLevelSet(update);
+  if (set) return setFields(stored, set);
   const next = cloneStored(stored);
   if (applyOperators(next, update.modifier, filter).length === 0) return null;
   return { doc: next, hasDate: inspectStored(next) };

@@ -131,6 +131,27 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
         expect(await coll("find_never_written").findOne({})).toBeNull();
       });
 
+      it("matches plain equalities as MongoDB does: types never coerce, arrays match an element", async () => {
+        const c = coll("find_equalities");
+        await c.insertMany([
+          { _id: "e1", code: "7", n: 7, flag: true, tags: ["a", "b"], nested: [["a"]] },
+          { _id: "e2", code: 7, n: 7.0, flag: false, tags: "a" },
+          { _id: "e3", n: 8, flag: 1, tags: [] },
+        ]);
+        const ids = async (filter: Record<string, unknown>) => (await c.find(filter)).map((d) => d._id).sort();
+        expect(await ids({ code: "7" })).toEqual(["e1"]);
+        expect(await ids({ code: 7 })).toEqual(["e2"]);
+        expect(await ids({ n: 7 })).toEqual(["e1", "e2"]);
+        expect(await ids({ flag: true })).toEqual(["e1"]);
+        expect(await ids({ flag: 1 })).toEqual(["e3"]);
+        expect(await ids({ tags: "a" })).toEqual(["e1", "e2"]);
+        expect(await ids({ tags: "a", flag: false })).toEqual(["e2"]);
+        // Only one level of array is looked into.
+        expect(await ids({ nested: "a" })).toEqual([]);
+        expect(await ids({ missing: "x" })).toEqual([]);
+        expect((await c.findOne({ _id: "e3", n: 8 }))?._id).toBe("e3");
+      });
+
       it("sorts, skips and limits", async () => {
         const c = coll("find_sort");
         await c.insertMany(seed);
@@ -168,6 +189,29 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
     });
 
     describe("update", () => {
+      it("$set of top-level fields: keeps field order, appends new fields, counts only real changes", async () => {
+        const c = coll("upd_set_top");
+        const at = new Date("2025-03-01T10:00:00Z");
+        await c.insertOne({ _id: "s", a: 1, b: { x: [1, 2] }, c: "keep" });
+        expect(await c.updateOne({ _id: "s" }, { $set: { a: 1, b: { x: [1, 2] } } })).toEqual({
+          matchedCount: 1,
+          modifiedCount: 0,
+          upsertedId: null,
+        });
+        // Same values in another field order are another value (BSON equality is ordered).
+        expect((await c.updateOne({ _id: "s" }, { $set: { b: { x: [1, 2], y: null } } })).modifiedCount).toBe(1);
+        expect((await c.updateOne({ _id: "s" }, { $set: { a: 2, at, z: [at] } })).modifiedCount).toBe(1);
+        const doc = await c.findOne({ _id: "s" });
+        expect(Object.keys(doc ?? {})).toEqual(["_id", "a", "b", "c", "at", "z"]);
+        expect(doc).toEqual({ _id: "s", a: 2, b: { x: [1, 2], y: null }, c: "keep", at, z: [at] });
+        expect(doc?.at).toBeInstanceOf(Date);
+        // The caller's value is copied: changing it afterwards changes nothing stored.
+        const value = { deep: [1] };
+        await c.updateOne({ _id: "s" }, { $set: { v: value } });
+        value.deep.push(2);
+        expect((await c.findOne({ _id: "s" }))?.v).toEqual({ deep: [1] });
+      });
+
       it("updateOne applies operators and reports counts", async () => {
         const c = coll("upd_one");
         await c.insertMany([

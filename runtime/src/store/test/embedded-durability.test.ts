@@ -98,6 +98,35 @@ describe("embedded store: restart", () => {
     await reopened.close();
   });
 
+  it("snapshots documents as they are now: updated, deleted and Date-holding documents after several snapshots", async () => {
+    const dir = await tempDir();
+    const store = await open(dir, { snapshotOnClose: false });
+    const c = store.collection("changing");
+    // Documents with and without Dates in one write: their texts are made once and reused by every snapshot.
+    await c.insertMany([
+      { _id: "a", v: 1 },
+      { _id: "b", v: 1, at: new Date("2025-03-01T10:00:00Z") },
+      { _id: "c", v: 1 },
+    ]);
+    await store.compact();
+    await c.updateOne({ _id: "a" }, { $set: { v: 2, at: new Date("2025-03-02T10:00:00Z") } });
+    await c.updateOne({ _id: "b" }, { $set: { v: 2 } });
+    await c.deleteOne({ _id: "c" });
+    await store.compact();
+    await c.insertOne({ _id: "d", v: 1 });
+    await store.compact();
+    await store.close();
+    const reopened = await open(dir);
+    const docs = await reopened.collection("changing").find({}, { sort: { _id: 1 } });
+    expect(docs).toEqual([
+      { _id: "a", v: 2, at: new Date("2025-03-02T10:00:00Z") },
+      { _id: "b", v: 2, at: new Date("2025-03-01T10:00:00Z") },
+      { _id: "d", v: 1 },
+    ]);
+    expect(docs[0]?.at).toBeInstanceOf(Date);
+    await reopened.close();
+  });
+
   it("removes an unfinished snapshot left by an interrupted compaction", async () => {
     const dir = await tempDir();
     const first = await open(dir);

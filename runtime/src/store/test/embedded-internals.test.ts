@@ -1,7 +1,16 @@
 // Building blocks of the embedded engine: value codec, record framing, index keys and lookups.
 import { describe, expect, it } from "vitest";
 import { canonicalKey, cloneForStore, decodeJson, encodeJson } from "../embedded/codec.ts";
-import { decodePayload, encodeRecord, FramingError, scanRecords } from "../embedded/framing.ts";
+import { docsRecordPieces, encodeWriteRecord } from "../embedded/doc-bytes.ts";
+import {
+  decodePayload,
+  encodeRecord,
+  FramingError,
+  frameHeader,
+  framePieces,
+  readRecordAt,
+  scanRecords,
+} from "../embedded/framing.ts";
 import { Index, planCandidates } from "../embedded/indexes.ts";
 import { StoreError } from "../types.ts";
 import { normalizeIndexSpec } from "../validate.ts";
@@ -66,6 +75,38 @@ describe("framing", () => {
     encodeRecord({ op: "seq", n: "a", v: 2 }, false),
   ];
   const file = Buffer.concat(records);
+
+  it("frames a payload given in pieces exactly as the same payload given whole", () => {
+    const value = {
+      op: "w",
+      c: "sessions",
+      put: [
+        { _id: "a", at: new Date(7) },
+        { _id: "b", text: "ünïcode ⚡" },
+      ],
+    };
+    const whole = encodeRecord(value, true);
+    const pieced = encodeWriteRecord("sessions", value.put as never, undefined, true);
+    expect(pieced.equals(whole)).toBe(true);
+    const { frame, ranges } = framePieces(['{"a":', Buffer.from("[1,2]"), "}"], false);
+    expect(frame.equals(encodeRecord({ a: [1, 2] }, false))).toBe(true);
+    expect(frame.subarray(...(ranges[1] as [number, number])).toString()).toBe("[1,2]");
+  });
+
+  it("frames a snapshot chunk from the documents' kept bytes, header apart, into a record that reads back", () => {
+    const docs = [
+      { _id: "x", at: new Date(1) },
+      { _id: "y", n: 2 },
+    ];
+    // Journal the documents first: their bytes are kept and reused below.
+    encodeWriteRecord("c", docs as never, undefined, true);
+    const { pieces, hasDate } = docsRecordPieces("c", docs as never);
+    const record = Buffer.concat([frameHeader(pieces, hasDate), ...pieces]);
+    expect(record.equals(encodeRecord({ op: "docs", c: "c", docs }, true))).toBe(true);
+    const read = readRecordAt(record, 0);
+    if (typeof read === "string") throw new Error(read);
+    expect(decodePayload(read.payload)).toEqual({ op: "docs", c: "c", docs });
+  });
 
   it("reads back intact records", () => {
     const scan = scanRecords(file);
