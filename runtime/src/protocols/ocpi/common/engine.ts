@@ -56,7 +56,8 @@ export function runParse<T>(
       ? { ok: true, value: strict.data, warnings: [] }
       : { ok: false, errors: toIssues(strict.error), warnings: [] };
   }
-  if (strict.success && options.strictPassesMinimal?.(strict.data)) return { ok: true, value: strict.data, warnings: [] };
+  if (strict.success && options.strictPassesMinimal?.(strict.data))
+    return { ok: true, value: strict.data, warnings: [] };
   // The minimal variant may also require more than the specification (a CDR's own tariffs, when no others are given).
   const minimal = build({ minimal: true, tariffsSupplied: options.tariffsSupplied ?? false }).safeParse(json);
   const strictIssues = strict.success ? [] : toIssues(strict.error);
