@@ -37,40 +37,49 @@ export interface CompiledFilter {
 
 type Scalar = string | number | boolean;
 
+const isScalar = (value: unknown): value is Scalar =>
+  typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
+
+/** A top-level field's condition: equal to one value, or (`$in`) to one of several. */
+type Condition = { key: string; values: readonly Scalar[] };
+
 /**
- * The fields and values of a filter that only asks for top-level fields to equal strings, numbers or booleans (the
- * common lookup by key), or null when it asks for anything else.
+ * The conditions of a filter that only asks top-level fields to equal strings, numbers or booleans, or to be `$in`
+ * a list of them (the lookups by key), or null when it asks for anything else.
  */
-function plainEquality(filter: Filter): [string, Scalar][] | null {
-  const out: [string, Scalar][] = [];
+function plainConditions(filter: Filter): Condition[] | null {
+  const out: Condition[] = [];
   for (const key in filter) {
     if (key.startsWith("$") || key.includes(".")) return null;
     const value = (filter as Row)[key];
-    if (
-      typeof value === "string" ||
-      typeof value === "boolean" ||
-      (typeof value === "number" && Number.isFinite(value))
-    )
-      out.push([key, value]);
-    else return null;
+    if (isScalar(value)) {
+      out.push({ key, values: [value] });
+      continue;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
+    const operators = Object.keys(value);
+    const list = (value as Row).$in;
+    if (operators.length !== 1 || !Array.isArray(list) || !list.every(isScalar)) return null;
+    out.push({ key, values: list });
   }
   return out;
 }
 
 /** MongoDB's equality on a top-level field: the value itself, or an element of an array value. */
-function equalsField(doc: Row, key: string, wanted: Scalar): boolean {
+function fieldMatches(doc: Row, { key, values }: Condition): boolean {
   const value = doc[key];
-  return value === wanted || (Array.isArray(value) && value.includes(wanted));
+  if (Array.isArray(value)) return value.some((item) => values.includes(item as Scalar));
+  return values.includes(value as Scalar);
 }
 
 export function compileFilter(filter: Filter): CompiledFilter {
   // Lookups by key are most of the queries; compiling a mingo Query for them costs more than the match.
-  const equalities = plainEquality(filter);
-  if (equalities !== null && equalities.length > 0) {
+  const conditions = plainConditions(filter);
+  if (conditions !== null && conditions.length > 0) {
     return {
       all: false,
       test: (doc) => {
-        for (const [key, wanted] of equalities) if (!equalsField(doc, key, wanted)) return false;
+        for (const condition of conditions) if (!fieldMatches(doc, condition)) return false;
         return true;
       },
     };

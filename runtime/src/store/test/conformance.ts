@@ -149,6 +149,10 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
         // Only one level of array is looked into.
         expect(await ids({ nested: "a" })).toEqual([]);
         expect(await ids({ missing: "x" })).toEqual([]);
+        expect(await ids({ code: { $in: ["7", 8] } })).toEqual(["e1"]);
+        expect(await ids({ n: { $in: [8, 7] }, flag: { $in: [false, 1] } })).toEqual(["e2", "e3"]);
+        expect(await ids({ tags: { $in: ["b", "z"] } })).toEqual(["e1"]);
+        expect(await ids({ tags: { $in: [] } })).toEqual([]);
         expect((await c.findOne({ _id: "e3", n: 8 }))?._id).toBe("e3");
       });
 
