@@ -4,7 +4,9 @@ import path from "node:path";
 import { createAdaptorServer, type ServerType } from "@hono/node-server";
 import { ApiKeys } from "./auth/api-keys.ts";
 import { acceptLoginSessions, LoginSessions } from "./auth/sessions.ts";
+import { UserAdmin } from "./auth/user-admin.ts";
 import { ensureAdminUser, Users } from "./auth/users.ts";
+import { type BacktestRuns, createBacktestRuns } from "./backtest/index.ts";
 import { type BulkActions, createBulkActions } from "./bulk/index.ts";
 import type { Config } from "./config/index.ts";
 import { demoSessionDatasets, demoSetupDatasets } from "./demo/datasets.ts";
@@ -23,6 +25,7 @@ import { reportRoutes } from "./http/routes/reports.ts";
 import { rulesRoutes } from "./http/routes/rulesets.ts";
 import { sessionRoutes } from "./http/routes/sessions.ts";
 import { studioRoutes } from "./http/routes/studio.ts";
+import { userRoutes } from "./http/routes/users.ts";
 import type { Logger } from "./logging/logger.ts";
 import { createMasterData, type MasterData } from "./master-data/index.ts";
 import { createPipeline, masterDataPort, type Pipeline } from "./pipeline/index.ts";
@@ -100,6 +103,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const loginSessions = new LoginSessions(store, users);
   // requireRole (ours and the plugins') accepts a studio session cookie as well as an API key.
   acceptLoginSessions(apiKeys, loginSessions);
+  const userAdmin = new UserAdmin({ store, users, sessions: loginSessions });
   const masterData = createMasterData(store);
   const sandboxLogger = logger.child({ component: "script-sandbox" });
   const sandbox = createScriptSandbox({
@@ -115,6 +119,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   let plugins: PluginHost;
   let pipeline: Pipeline;
   let bulk: BulkActions;
+  let backtestRuns: BacktestRuns;
   let generatedAdminKey: string | undefined;
   let generatedAdminPassword: string | undefined;
   try {
@@ -129,6 +134,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     generatedAdminKey = (await apiKeys.ensureAdmin(config.VOLTRATE_ADMIN_API_KEY)).generatedKey;
     await users.init();
     await loginSessions.init();
+    await userAdmin.init();
     generatedAdminPassword = (await ensureAdminUser(store, config.VOLTRATE_ADMIN_PASSWORD)).generatedPassword;
     if (config.VOLTRATE_DEMO_DATA) {
       await seedDemoData(store, logger.child({ component: "demo" }), demoSetupDatasets, { rules });
@@ -163,6 +169,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger: logger.child({ component: "pipeline" }),
     });
     bulk = await createBulkActions({ store, pipeline, scheduler, logger: logger.child({ component: "bulk" }) });
+    backtestRuns = await createBacktestRuns({
+      store,
+      scheduler,
+      backtest: { rules, records: pipeline.records, sandbox, masterData: masterDataPort(masterData) },
+      logger: logger.child({ component: "backtest" }),
+    });
     if (config.VOLTRATE_DEMO_DATA) {
       await seedDemoData(store, logger.child({ component: "demo" }), demoSessionDatasets, { rules, pipeline });
     }
@@ -191,9 +203,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       openApiRoutes(),
       indexRoutes({ version }),
       authRoutes({ users, sessions: loginSessions, apiKeys }),
+      userRoutes({ admin: userAdmin, apiKeys }),
       pluginRoutes(plugins, apiKeys),
-      rulesRoutes({ service: rules, apiKeys }),
-      backtestRoutes({ rules, records: pipeline.records, sandbox, masterData: masterDataPort(masterData), apiKeys }),
+      rulesRoutes({ service: rules, apiKeys, sessions: pipeline.records, masterData: masterDataPort(masterData) }),
+      backtestRoutes({
+        rules,
+        records: pipeline.records,
+        sandbox,
+        masterData: masterDataPort(masterData),
+        apiKeys,
+        runs: backtestRuns,
+      }),
       masterDataRoutes(masterData, apiKeys),
       sessionRoutes({ pipeline, apiKeys, logger: logger.child({ component: "ingest" }) }),
       dropOutRoutes({ cases: pipeline.cases, apiKeys }),

@@ -341,11 +341,15 @@ describe("studio in Chromium", { timeout: 120_000 }, () => {
       .getByRole("navigation", { name: "Kinds of master data" })
       .getByRole("button", { name: "Parties" })
       .click();
-    await page.getByRole("button", { name: "EV Belgium" }).click();
-    await page.getByRole("heading", { name: /EV Belgium/, level: 3 }).waitFor();
-    await page.getByRole("listitem").filter({ hasText: "open-ended: version 1" }).waitFor();
+    await page.getByRole("link", { name: "EV Belgium" }).waitFor();
     expect(new URL(page.url()).searchParams.get("type")).toBe("parties");
+    await page.getByRole("link", { name: "EV Belgium" }).click();
+    await page.getByRole("heading", { name: "EV Belgium", level: 1 }).waitFor();
+    const timeline = page.getByRole("region", { name: "Timeline" });
+    await timeline.getByRole("row").filter({ hasText: "open-ended" }).filter({ hasText: "create by" }).waitFor();
     await shoot("14-master-data");
+    await page.goBack();
+    await page.getByRole("link", { name: "EV Belgium" }).waitFor();
 
     // Before the party existed, it is not there.
     await page.getByLabel("Valid on").fill("2024-06-30");

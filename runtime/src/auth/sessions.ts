@@ -105,9 +105,13 @@ export class LoginSessions {
     return (await this.collection.deleteOne({ _id: hashToken(token) })).deletedCount > 0;
   }
 
-  /** Ends every session of a user (password changed, user disabled). */
-  async revokeAll(userId: string): Promise<number> {
-    return (await this.collection.deleteMany({ userId })).deletedCount;
+  /**
+   * Ends every session of a user (password changed, user disabled, role changed). `except`: a session token to keep
+   * — the one of the request that changed the user's own password, so that they stay signed in there.
+   */
+  async revokeAll(userId: string, options: { except?: string } = {}): Promise<number> {
+    const filter = options.except ? { userId, _id: { $ne: hashToken(options.except) } } : { userId };
+    return (await this.collection.deleteMany(filter)).deletedCount;
   }
 }
 

@@ -44,26 +44,20 @@ export interface BacktestDeps {
   masterData?: PipelineMasterData | undefined;
 }
 
+/** Followed by a run with progress (see backtest-runs.ts); a hook that throws stops the backtest with its error. */
+export interface BacktestHooks {
+  /** Once the sessions are selected, and after each session re-priced: `done` of `total`. */
+  onProgress?: (done: number, total: number) => Promise<void> | void;
+}
+
 export async function runBacktest(
   deps: BacktestDeps,
   rulesetId: string,
   target: BacktestTarget,
   scope: BacktestScope,
+  hooks: BacktestHooks = {},
 ): Promise<BacktestResult> {
-  let content: Ruleset;
-  let resolvedTarget: BacktestResult["target"];
-  if ("draft" in target) {
-    const draft = await deps.rules.getDraft(rulesetId);
-    content = draft.content;
-    resolvedTarget = { kind: "draft", revision: draft.revision };
-  } else {
-    const version = await deps.rules.getVersion(rulesetId, target.version);
-    content = version.content;
-    resolvedTarget = { kind: "version", version: version.version };
-  }
-  if (content.side !== "sales") {
-    throw new RulesError("bad-request", `Rule set "${rulesetId}" prices the purchase side; backtests compare sales.`);
-  }
+  const { content, resolvedTarget } = await resolveBacktestTarget(deps, rulesetId, target);
   let compiled: CompiledRuleset;
   try {
     compiled = await compileRuleset(content);
@@ -76,6 +70,7 @@ export async function runBacktest(
   const currency = content.currency.toUpperCase();
   const digits = minorUnits(currency);
   const revisions = await selectRevisions(deps.records, rulesetId, scope);
+  await hooks.onProgress?.(0, revisions.length);
 
   let billedTotal = new Dec(0);
   let newTotal = new Dec(0);
@@ -83,8 +78,9 @@ export async function runBacktest(
   const diffs: Dec[] = [];
   const changed: BacktestResult["changed"] = [];
   const failed: BacktestResult["failed"] = [];
-  for (const revision of revisions) {
+  for (const [index, revision] of revisions.entries()) {
     const outcome = await reprice(compiled, revision, currency, deps);
+    await hooks.onProgress?.(index + 1, revisions.length);
     if (!outcome.ok) {
       failed.push({ sessionId: revision.sessionId, reason: outcome.reason });
       continue;
@@ -121,6 +117,32 @@ export async function runBacktest(
     changed: changed.slice(0, MAX_CHANGED),
     failed,
   };
+}
+
+/**
+ * The draft or version to price with; a RulesError when the rule set, draft or version does not exist or the rule
+ * set prices the purchase side (so that a run can be refused before it is queued).
+ */
+export async function resolveBacktestTarget(
+  deps: Pick<BacktestDeps, "rules">,
+  rulesetId: string,
+  target: BacktestTarget,
+): Promise<{ content: Ruleset; resolvedTarget: BacktestResult["target"] }> {
+  let content: Ruleset;
+  let resolvedTarget: BacktestResult["target"];
+  if ("draft" in target) {
+    const draft = await deps.rules.getDraft(rulesetId);
+    content = draft.content;
+    resolvedTarget = { kind: "draft", revision: draft.revision };
+  } else {
+    const version = await deps.rules.getVersion(rulesetId, target.version);
+    content = version.content;
+    resolvedTarget = { kind: "version", version: version.version };
+  }
+  if (content.side !== "sales") {
+    throw new RulesError("bad-request", `Rule set "${rulesetId}" prices the purchase side; backtests compare sales.`);
+  }
+  return { content, resolvedTarget };
 }
 
 /** The current priced revisions whose sales side used `rulesetId`: the newest `last`, or those starting in a period. */

@@ -51,7 +51,8 @@ export function onSignedOut(listener: () => void): void {
   signedOutListener = listener;
 }
 
-async function request<T>(
+/** One JSON request to the runtime; also used by the per-area API modules (api-<area>.ts). */
+export async function request<T>(
   method: string,
   path: string,
   body?: unknown,

@@ -71,3 +71,15 @@ export const NAV: readonly NavItem[] = [
     ready: true,
   },
 ];
+
+/** Sections for admins only, shown apart from the work sections (the runtime refuses them to other roles anyway). */
+export const ADMIN_NAV: readonly NavItem[] = [
+  {
+    route: "users",
+    href: "/users",
+    label: "Users",
+    icon: "☺",
+    purpose: "Who may sign in to the studio, with which role: create users, change roles, disable, reset passwords.",
+    ready: true,
+  },
+];

@@ -17,6 +17,7 @@ export type RouteName =
   | "dropouts"
   | "reports"
   | "master-data"
+  | "users"
   | "not-found";
 
 const ROUTES: [RouteName, RegExp][] = [
@@ -29,7 +30,9 @@ const ROUTES: [RouteName, RegExp][] = [
   ["session", /^\/sessions\/(?<id>[^/]+)$/],
   ["dropouts", /^\/drop-outs$/],
   ["reports", /^\/reports$/],
-  ["master-data", /^\/master-data$/],
+  // The list, a record (/master-data/parties/pty_1) and a new record (/master-data/new/parties): one section.
+  ["master-data", /^\/master-data(?:\/new\/(?<newType>[^/]+)|\/(?<type>[^/]+)\/(?<id>[^/]+))?$/],
+  ["users", /^\/users$/],
 ];
 
 export function match(pathname: string): Match {
@@ -38,7 +41,7 @@ export function match(pathname: string): Match {
     const m = pattern.exec(path);
     if (m) {
       const params: Record<string, string> = {};
-      for (const [k, v] of Object.entries(m.groups ?? {})) params[k] = decodeURIComponent(v);
+      for (const [k, v] of Object.entries(m.groups ?? {})) if (v !== undefined) params[k] = decodeURIComponent(v);
       return { name, params };
     }
   }

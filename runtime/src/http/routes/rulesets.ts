@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { ApiKeys, Principal } from "../../auth/api-keys.ts";
 import { requireRole } from "../../auth/require-role.ts";
+import type { PipelineMasterData } from "../../pipeline/ports.ts";
 import { parseJsonPreservingNumbers } from "../../protocols/ocpi/index.ts";
 import { compileWorkspace } from "../../rules/blockly/compile.ts";
 import { inputFromCdr, inputFromSessionJson, parseFactsJson } from "../../rules/files/index.ts";
@@ -22,10 +23,15 @@ import {
 import type { RouteModule } from "../app.ts";
 import { type FieldError, HttpProblem } from "../problem.ts";
 import { validate, validBody, validQuery } from "../validate.ts";
+import { type StoredSessions, storedSessionInput } from "./simulate-session.ts";
 
 export interface RulesRoutesOptions {
   service: RulesService;
   apiKeys: ApiKeys;
+  /** The stored sessions, for simulating one by `sessionId` (without them such a request is answered 404). */
+  sessions?: StoredSessions;
+  /** The as-of master data, for the facts of a stored session (product, subscription, power). */
+  masterData?: PipelineMasterData;
 }
 
 const TITLES: Record<RulesError["code"], string> = {
@@ -149,15 +155,18 @@ const simulateSchema = z
     knownAt: isoInstant.optional(),
     session: z.unknown().optional(),
     cdr: z.unknown().optional(),
+    sessionId: z.string().min(1).max(200).optional(),
     facts: z.unknown().optional(),
     purchaseCost: amountJsonSchema.optional(),
   })
-  .refine((b) => (b.session === undefined) !== (b.cdr === undefined), {
-    error: "send either `session` (the JSON session form) or `cdr` (an OCPI CDR)",
+  .refine((b) => [b.session, b.cdr, b.sessionId].filter((x) => x !== undefined).length === 1, {
+    error:
+      "send exactly one of `session` (the JSON session form), `cdr` (an OCPI CDR) or `sessionId` (a stored session)",
   })
   .refine((b) => b.version === undefined || (b.validAt === undefined && b.knownAt === undefined), {
     error: "choose the version either by `version` or by `validAt`/`knownAt`, not both",
   });
+type SimulateBody = z.infer<typeof simulateSchema>;
 const scriptSchema = z.strictObject({ source: z.string().max(200_000, { error: "at most 200,000 characters" }) });
 const compileSchema = z.strictObject({
   workspace: z.unknown(),
@@ -191,6 +200,45 @@ export function rulesRoutes(options: RulesRoutesOptions): RouteModule {
   const viewer = requireRole(apiKeys, "viewer");
   const editor = requireRole(apiKeys, "editor");
   const admin = requireRole(apiKeys, "admin");
+
+  function simulationTarget(body: SimulateBody, defaultValidAt?: Date): Parameters<RulesService["simulate"]>[1] {
+    const target: Parameters<RulesService["simulate"]>[1] = {};
+    if (body.version !== undefined) target.ref = body.version;
+    if (body.validAt) target.validAt = new Date(body.validAt);
+    else if (body.version === undefined && defaultValidAt) target.validAt = defaultValidAt;
+    if (body.knownAt) target.knownAt = new Date(body.knownAt);
+    return target;
+  }
+
+  /** Simulates a stored session: its current revision's input, the version in effect at its start by default. */
+  async function simulateStored(
+    id: string,
+    body: SimulateBody,
+    extra: { facts?: unknown; purchaseCost?: AmountJson },
+  ): Promise<Record<string, unknown>> {
+    const header = await mapErrors(() => service.getRuleset(id));
+    let facts: SessionFacts | undefined;
+    if (body.facts !== undefined) {
+      const parsedFacts = parseFactsJson(body.facts);
+      if (!parsedFacts.ok) throw issuesProblem(parsedFacts.issues, "body.facts", "The facts are not valid.");
+      facts = parsedFacts.value;
+    }
+    const sessionId = body.sessionId as string;
+    const stored = options.sessions
+      ? await storedSessionInput(options.sessions, options.masterData, sessionId, header.currency, {
+          ...(facts ? { facts } : {}),
+          ...(extra.purchaseCost ? { purchaseCost: extra.purchaseCost } : {}),
+        })
+      : ({ ok: false, status: 404, detail: "This runtime keeps no sessions to simulate." } as const);
+    if (!stored.ok) {
+      const slug = stored.status === 404 ? "not-found" : stored.status === 409 ? "conflict" : "unprocessable";
+      const title = stored.status === 404 ? "Not found" : "The session cannot be simulated";
+      throw new HttpProblem({ slug, title, status: stored.status, detail: stored.detail });
+    }
+    const target = simulationTarget(body, new Date(stored.storedSession.start));
+    const result = await mapErrors(() => service.simulate(id, target, stored.input));
+    return { ...result, source: stored.source, warnings: stored.warnings, storedSession: stored.storedSession };
+  }
 
   return (app) => {
     app.get("/api/v1/rulesets", viewer, async (c) => {
@@ -308,6 +356,7 @@ export function rulesRoutes(options: RulesRoutesOptions): RouteModule {
       const body = validate(simulateSchema, JSON.parse(text), "body");
       const extra: { facts?: unknown; purchaseCost?: AmountJson } = {};
       if (body.purchaseCost) extra.purchaseCost = body.purchaseCost;
+      if (body.sessionId !== undefined) return c.json(await simulateStored(id, body, extra));
       let loaded: Awaited<ReturnType<typeof inputFromSessionJson>>;
       if (body.cdr !== undefined) {
         let facts: SessionFacts | undefined;
@@ -337,11 +386,7 @@ export function rulesRoutes(options: RulesRoutesOptions): RouteModule {
           ]);
         }
       }
-      const target: Parameters<RulesService["simulate"]>[1] = {};
-      if (body.version !== undefined) target.ref = body.version;
-      if (body.validAt) target.validAt = new Date(body.validAt);
-      if (body.knownAt) target.knownAt = new Date(body.knownAt);
-      const result = await mapErrors(() => service.simulate(id, target, loaded.value.input));
+      const result = await mapErrors(() => service.simulate(id, simulationTarget(body), loaded.value.input));
       return c.json({ ...result, source: loaded.value.source, warnings: loaded.value.warnings });
     });
 

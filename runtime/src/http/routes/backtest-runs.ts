@@ -1,0 +1,122 @@
+// Backtest runs over REST: start a backtest in the background (202 + Location), read its status, progress and result,
+// cancel it, and follow its progress as Server-Sent Events until it ends.
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { ApiKeys, Principal } from "../../auth/api-keys.ts";
+import { requireRole } from "../../auth/require-role.ts";
+import {
+  BacktestRunNotFoundError,
+  BacktestRunStateError,
+  type BacktestRuns,
+  type BacktestRunView,
+  FINISHED,
+} from "../../backtest/index.ts";
+import type { RouteModule } from "../app.ts";
+import { HttpProblem } from "../problem.ts";
+import { validate } from "../validate.ts";
+import { backtestProblemOf, backtestRequestOf } from "./backtest-request.ts";
+
+export interface BacktestRunRoutesDeps {
+  runs: BacktestRuns;
+  apiKeys: ApiKeys;
+  /** How often the events stream looks at the run; default 150 ms. */
+  pollMs?: number;
+  /** A comment line keeps idle connections open through proxies; default every 15 s. */
+  keepAliveMs?: number;
+}
+
+const runIdSchema = z.string().regex(/^btr_[a-f0-9]{20}$/, { error: 'expected a backtest run id ("btr_…")' });
+
+function principalOf(c: Context): Principal | undefined {
+  return c.get("principal" as never) as Principal | undefined;
+}
+
+/** The progress as the events carry it: everything but the (possibly long) result, which `end` carries. */
+function progressOf(view: BacktestRunView): Omit<BacktestRunView, "result"> {
+  const { result: _result, ...rest } = view;
+  return rest;
+}
+
+/**
+ * POST /api/v1/rulesets/{id}/backtests, GET /api/v1/backtests/{runId}, POST /api/v1/backtests/{runId}/cancel,
+ * GET /api/v1/backtests/{runId}/events.
+ */
+export function backtestRunRoutes(deps: BacktestRunRoutesDeps): RouteModule {
+  const { runs, apiKeys } = deps;
+  const pollMs = deps.pollMs ?? 150;
+  const keepAliveMs = deps.keepAliveMs ?? 15_000;
+  const found = async (c: Context): Promise<BacktestRunView> => {
+    const id = validate(runIdSchema, c.req.param("runId"), "path.runId");
+    const view = await runs.get(id);
+    if (!view) throw HttpProblem.notFound(`no backtest run ${id}`);
+    return view;
+  };
+  return (app) => {
+    app.post("/api/v1/rulesets/:id/backtests", requireRole(apiKeys, "editor"), async (c) => {
+      const request = await backtestRequestOf(c);
+      let created: BacktestRunView;
+      try {
+        created = await runs.start({ ...request, requestedBy: principalOf(c)?.name ?? "unknown" });
+      } catch (error) {
+        throw backtestProblemOf(error);
+      }
+      c.header("Location", `/api/v1/backtests/${created.id}`);
+      return c.json(created, 202);
+    });
+
+    app.get("/api/v1/backtests/:runId", requireRole(apiKeys, "viewer"), async (c) => c.json(await found(c)));
+
+    app.post("/api/v1/backtests/:runId/cancel", requireRole(apiKeys, "editor"), async (c) => {
+      const id = validate(runIdSchema, c.req.param("runId"), "path.runId");
+      try {
+        return c.json(await runs.cancel(id, principalOf(c)?.name ?? "unknown"));
+      } catch (error) {
+        if (error instanceof BacktestRunNotFoundError) throw HttpProblem.notFound(error.message);
+        if (error instanceof BacktestRunStateError)
+          throw new HttpProblem({
+            slug: "conflict",
+            title: "The backtest run cannot be cancelled",
+            status: 409,
+            detail: error.message,
+          });
+        throw error;
+      }
+    });
+
+    app.get("/api/v1/backtests/:runId/events", requireRole(apiKeys, "viewer"), async (c) => {
+      // Unknown runs are answered with problem JSON before the stream opens.
+      const first = await found(c);
+      c.header("Cache-Control", "no-store");
+      return streamSSE(c, async (stream) => {
+        let view: BacktestRunView | null = first;
+        let sent = "";
+        let sequence = 0;
+        let lastWrite = Date.now();
+        while (view && !stream.aborted) {
+          const key = `${view.status}:${view.progress.done}:${view.progress.total}`;
+          if (FINISHED.includes(view.status)) {
+            // `end` carries the whole run (with the result when done); the client closes its EventSource on it,
+            // which would otherwise reconnect.
+            await stream.writeSSE({ event: "end", id: String(++sequence), data: JSON.stringify(view) });
+            return;
+          }
+          if (key !== sent) {
+            await stream.writeSSE({
+              event: "progress",
+              id: String(++sequence),
+              data: JSON.stringify(progressOf(view)),
+            });
+            sent = key;
+            lastWrite = Date.now();
+          } else if (Date.now() - lastWrite >= keepAliveMs) {
+            await stream.write(": keep-alive\n\n");
+            lastWrite = Date.now();
+          }
+          await stream.sleep(pollMs);
+          view = await runs.get(first.id);
+        }
+      });
+    });
+  };
+}
