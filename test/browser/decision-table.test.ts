@@ -3,17 +3,9 @@
 // through the REST API, and in the blocks); a block edit shows in the table; a bad amount is refused by the runtime
 // and its problem shows on that row's outcome; then a session stored by the pipeline is picked in Simulate and priced
 // with the draft, and — from the session page — with the sales rule set it was billed with.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cdr221, seedWorld, WORLD } from "../../runtime/src/pipeline/test-support.ts";
-import {
-  ensureChromium,
-  ensureStudioBuilt,
-  launchChromium,
-  type StudioServer,
-  screenshotPath,
-  startStudioServer,
-} from "./setup.ts";
+import { screenshotPath, signIn, useStudioPage } from "./setup.ts";
 
 interface BlocklyBlock {
   getFieldValue(name: string): unknown;
@@ -27,12 +19,8 @@ interface DraftJson {
   content: { hitPolicy: string; rules: unknown[] };
 }
 
-let server: StudioServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
+const studio = useStudioPage({ failureShot: "failed-dt" });
 let sessionId: string;
-const pageErrors: string[] = [];
 
 const RULESET_ID = "table-demo";
 
@@ -76,32 +64,11 @@ const RULESET = {
   rules: RULES,
 };
 
-beforeAll(async () => {
-  ensureChromium();
-  ensureStudioBuilt();
-  server = await startStudioServer();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "en-GB" });
-  page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-}, 900_000);
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail" && page) {
-    await page.screenshot({ path: screenshotPath(`failed-dt-${task.name.replace(/\W+/g, "-")}`) }).catch(() => {});
-  }
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const shoot = (name: string) => page.screenshot({ path: screenshotPath(name), fullPage: true });
+const shoot = (name: string) => studio.page.screenshot({ path: screenshotPath(name), fullPage: true });
 
 /** A JSON request from the page (the session cookie signs it in, the page's origin passes the same-origin check). */
 function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  return page.evaluate(
+  return studio.page.evaluate(
     async ({ method, path, body }) => {
       const response = await fetch(path, {
         method,
@@ -116,7 +83,7 @@ function api<T>(method: string, path: string, body?: unknown): Promise<{ status:
 
 /** The result's totals rows as "label amount", cell by cell. */
 const totalsShown = () =>
-  page
+  studio.page
     .getByRole("region", { name: "Result" })
     .locator("tfoot tr")
     .evaluateAll((rows) =>
@@ -132,7 +99,7 @@ const draft = async () => (await api<DraftJson>("GET", `/api/v1/rulesets/${RULES
 
 /** The amounts of the money blocks on the page's Blockly workspace. */
 const blockAmounts = () =>
-  page.evaluate(() => {
+  studio.page.evaluate(() => {
     const { Blockly } = globalThis as unknown as PageGlobals;
     return Blockly.getMainWorkspace()
       .getBlocksByType("vr_money", false)
@@ -141,15 +108,13 @@ const blockAmounts = () =>
 
 describe("decision table and stored-session simulation", { timeout: 120_000 }, () => {
   it("signs in, seeds the world, ingests a session and creates a rule set through the API", async () => {
-    await page.goto(`${server.url}/rulesets`);
-    await page.getByRole("heading", { name: "Sign in to Voltrate Studio" }).waitFor();
-    await page.getByLabel("User name").fill(server.username);
-    await page.getByLabel("Password").fill(server.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Rulesets", level: 1 }).waitFor();
+    await studio.page.goto(`${studio.server.url}/rulesets`);
+    await studio.page.getByRole("heading", { name: "Sign in to Voltrate Studio" }).waitFor();
+    await signIn(studio.page, studio.server.username, studio.server.password);
+    await studio.page.getByRole("heading", { name: "Rulesets", level: 1 }).waitFor();
 
     // AllBright (NL*ABC), Anna's token and contract, the purchase and sales rule sets "purchase-abc" and "sales-nl".
-    await seedWorld({ md: server.runtime.masterData, rules: server.runtime.rules });
+    await seedWorld({ md: studio.server.runtime.masterData, rules: studio.server.runtime.rules });
     // 20 kWh at AllBright, Friday 2025-03-07 10:00–11:00 UTC: purchase 0.30 + 20 × 0.30 = 6.30 EUR excl. VAT.
     const ingested = await api<{ session: { id: string; status: string } }>("POST", "/api/v1/sessions", cdr221());
     expect(ingested.status).toBe(201);
@@ -162,65 +127,67 @@ describe("decision table and stored-session simulation", { timeout: 120_000 }, (
   });
 
   it("shows the rules as a table: a row per rule, a column per property, the outcomes and the hit policy", async () => {
-    await page.goto(`${server.url}/rulesets/${RULESET_ID}`);
-    await page.getByRole("heading", { name: "Table demo", level: 1 }).waitFor();
-    await page.locator(".blocklyToolbox").waitFor();
-    await page.getByRole("tab", { name: "Table" }).click();
-    const table = page.getByTestId("decision-table");
+    await studio.page.goto(`${studio.server.url}/rulesets/${RULESET_ID}`);
+    await studio.page.getByRole("heading", { name: "Table demo", level: 1 }).waitFor();
+    await studio.page.locator(".blocklyToolbox").waitFor();
+    await studio.page.getByRole("tab", { name: "Table" }).click();
+    const table = studio.page.getByTestId("decision-table");
     await table.waitFor();
 
     const headers = await table.locator("thead th.cond").evaluateAll((ths) => ths.map((th) => th.dataset.column));
     expect(headers).toEqual(["cpo", "powerType"]);
     expect(await table.locator("tbody tr").count()).toBe(2);
-    expect(await page.getByTestId("cell-0-cpo").inputValue()).toBe("= NL*ABC");
-    expect(await page.getByTestId("cell-0-powerType").inputValue()).toBe("");
-    expect(await page.getByTestId("cell-1-cpo").inputValue()).toBe("");
-    expect(await page.getByTestId("cell-1-powerType").inputValue()).toBe("= DC");
-    expect(await page.getByTestId("price-0-0-0").inputValue()).toBe("0.50");
-    expect(await page.getByTestId("price-0-0-1").inputValue()).toBe("0.40");
-    expect(await page.getByTestId("price-1-0-0").inputValue()).toBe("0.60");
-    expect(await page.getByTestId("hit-policy").textContent()).toMatch(/^First match: the first row that matches/);
+    expect(await studio.page.getByTestId("cell-0-cpo").inputValue()).toBe("= NL*ABC");
+    expect(await studio.page.getByTestId("cell-0-powerType").inputValue()).toBe("");
+    expect(await studio.page.getByTestId("cell-1-cpo").inputValue()).toBe("");
+    expect(await studio.page.getByTestId("cell-1-powerType").inputValue()).toBe("= DC");
+    expect(await studio.page.getByTestId("price-0-0-0").inputValue()).toBe("0.50");
+    expect(await studio.page.getByTestId("price-0-0-1").inputValue()).toBe("0.40");
+    expect(await studio.page.getByTestId("price-1-0-0").inputValue()).toBe("0.60");
+    expect(await studio.page.getByTestId("hit-policy").textContent()).toMatch(
+      /^First match: the first row that matches/,
+    );
     await shoot("dt-01-table-view");
   });
 
   it("changes a rate amount and adds a row, saves, and the draft holds exactly that", async () => {
-    await page.getByLabel("AllBright: Energy price").fill("0.45");
-    await page.getByLabel("AllBright: Energy price").press("Tab");
-    await page.getByText("Unsaved changes").waitFor();
+    await studio.page.getByLabel("AllBright: Energy price").fill("0.45");
+    await studio.page.getByLabel("AllBright: Energy price").press("Tab");
+    await studio.page.getByText("Unsaved changes").waitFor();
 
-    await page.getByRole("button", { name: "+ Add a row" }).click();
+    await studio.page.getByRole("button", { name: "+ Add a row" }).click();
     // The new row: a fresh id, any value everywhere, the outcome of the last row to start from.
-    await page.getByTestId("cell-2-cpo").waitFor();
-    expect(await page.getByLabel("Rule 3 name").inputValue()).toBe("Rule 3");
-    await page.getByLabel("Rule 3 name").fill("SwissCharge");
-    await page.getByLabel("Rule 3 name").press("Tab");
-    await page.getByLabel("SwissCharge: CPO", { exact: true }).fill("CH*SWC");
-    await page.getByLabel("SwissCharge: CPO", { exact: true }).press("Tab");
-    await page.getByLabel("SwissCharge: Energy price").fill("0.70");
-    await page.getByLabel("SwissCharge: Energy price").press("Tab");
-    expect(await page.getByTestId("cell-2-cpo").inputValue()).toBe("= CH*SWC");
+    await studio.page.getByTestId("cell-2-cpo").waitFor();
+    expect(await studio.page.getByLabel("Rule 3 name").inputValue()).toBe("Rule 3");
+    await studio.page.getByLabel("Rule 3 name").fill("SwissCharge");
+    await studio.page.getByLabel("Rule 3 name").press("Tab");
+    await studio.page.getByLabel("SwissCharge: CPO", { exact: true }).fill("CH*SWC");
+    await studio.page.getByLabel("SwissCharge: CPO", { exact: true }).press("Tab");
+    await studio.page.getByLabel("SwissCharge: Energy price").fill("0.70");
+    await studio.page.getByLabel("SwissCharge: Energy price").press("Tab");
+    expect(await studio.page.getByTestId("cell-2-cpo").inputValue()).toBe("= CH*SWC");
     // A column for a property no rule tests yet: SwissCharge only from 10 kWh on.
-    await page.getByLabel("Add a condition column").selectOption("energyKwh");
-    await page.getByRole("button", { name: "Add column" }).click();
-    await page.getByLabel("SwissCharge: Energy", { exact: true }).fill(">= 10");
-    await page.getByLabel("SwissCharge: Energy", { exact: true }).press("Tab");
-    await expect.poll(() => page.getByTestId("cell-2-energyKwh").inputValue()).toBe("≥ 10");
+    await studio.page.getByLabel("Add a condition column").selectOption("energyKwh");
+    await studio.page.getByRole("button", { name: "Add column" }).click();
+    await studio.page.getByLabel("SwissCharge: Energy", { exact: true }).fill(">= 10");
+    await studio.page.getByLabel("SwissCharge: Energy", { exact: true }).press("Tab");
+    await expect.poll(() => studio.page.getByTestId("cell-2-energyKwh").inputValue()).toBe("≥ 10");
     // Text the table cannot read stays in the cell with the reason, and changes nothing.
-    await page.getByLabel("Fast DC: Energy", { exact: true }).fill("<");
-    await page.getByLabel("Fast DC: Energy", { exact: true }).press("Tab");
-    await page.getByRole("alert").filter({ hasText: "a value is missing after “<”" }).waitFor();
-    await page.getByLabel("Fast DC: Energy", { exact: true }).fill("");
-    await page.getByLabel("Fast DC: Energy", { exact: true }).press("Tab");
-    expect(await page.getByRole("alert").filter({ hasText: "a value is missing" }).count()).toBe(0);
+    await studio.page.getByLabel("Fast DC: Energy", { exact: true }).fill("<");
+    await studio.page.getByLabel("Fast DC: Energy", { exact: true }).press("Tab");
+    await studio.page.getByRole("alert").filter({ hasText: "a value is missing after “<”" }).waitFor();
+    await studio.page.getByLabel("Fast DC: Energy", { exact: true }).fill("");
+    await studio.page.getByLabel("Fast DC: Energy", { exact: true }).press("Tab");
+    expect(await studio.page.getByRole("alert").filter({ hasText: "a value is missing" }).count()).toBe(0);
     // Move it above "Fast DC" with the keyboard-usable button, and back down.
-    await page.getByRole("button", { name: "Move SwissCharge up" }).click();
-    expect(await page.getByTestId("cell-1-cpo").inputValue()).toBe("= CH*SWC");
-    await page.getByRole("button", { name: "Move SwissCharge down" }).click();
-    expect(await page.getByTestId("cell-2-cpo").inputValue()).toBe("= CH*SWC");
+    await studio.page.getByRole("button", { name: "Move SwissCharge up" }).click();
+    expect(await studio.page.getByTestId("cell-1-cpo").inputValue()).toBe("= CH*SWC");
+    await studio.page.getByRole("button", { name: "Move SwissCharge down" }).click();
+    expect(await studio.page.getByTestId("cell-2-cpo").inputValue()).toBe("= CH*SWC");
     await shoot("dt-02-table-edited");
 
-    await page.getByRole("button", { name: "Save draft" }).click();
-    await page
+    await studio.page.getByRole("button", { name: "Save draft" }).click();
+    await studio.page
       .getByRole("status")
       .filter({ hasText: "Saved as draft r2. No problems: it can be published." })
       .waitFor();
@@ -254,11 +221,11 @@ describe("decision table and stored-session simulation", { timeout: 120_000 }, (
   });
 
   it("shows the table's edits in the blocks, and a block edit in the table", async () => {
-    await page.getByRole("tab", { name: "Rules (blocks)" }).click();
-    await page.getByTestId("blockly-canvas").waitFor();
+    await studio.page.getByRole("tab", { name: "Rules (blocks)" }).click();
+    await studio.page.getByTestId("blockly-canvas").waitFor();
     // Start fee and energy of AllBright, DC energy, SwissCharge energy — in rule order.
     await expect.poll(blockAmounts).toEqual(["0.50", "0.45", "0.60", "0.70"]);
-    const ruleIds = await page.evaluate(() => {
+    const ruleIds = await studio.page.evaluate(() => {
       const { Blockly } = globalThis as unknown as PageGlobals;
       return Blockly.getMainWorkspace()
         .getBlocksByType("vr_rule", true)
@@ -268,30 +235,30 @@ describe("decision table and stored-session simulation", { timeout: 120_000 }, (
     await shoot("dt-03-blocks-after-table");
 
     // A person changes AllBright's energy price on its block.
-    await page.evaluate(() => {
+    await studio.page.evaluate(() => {
       const { Blockly } = globalThis as unknown as PageGlobals;
       const money = Blockly.getMainWorkspace()
         .getBlocksByType("vr_money", false)
         .find((b) => b.getFieldValue("AMOUNT") === "0.45");
       money?.setFieldValue("0.48", "AMOUNT");
     });
-    await page.getByRole("tab", { name: "Table" }).click();
-    await expect.poll(() => page.getByTestId("price-0-0-1").inputValue()).toBe("0.48");
+    await studio.page.getByRole("tab", { name: "Table" }).click();
+    await expect.poll(() => studio.page.getByTestId("price-0-0-1").inputValue()).toBe("0.48");
   });
 
   it("puts the runtime's refusal of a bad amount on the row's outcome, and saves once fixed", async () => {
-    await page.getByLabel("Fast DC: Energy price").fill("sixty cents");
-    await page.getByLabel("Fast DC: Energy price").press("Tab");
-    await page.getByRole("button", { name: "Save draft" }).click();
-    const problem = page.getByTestId("outcome-1").getByTestId("outcome-problem");
+    await studio.page.getByLabel("Fast DC: Energy price").fill("sixty cents");
+    await studio.page.getByLabel("Fast DC: Energy price").press("Tab");
+    await studio.page.getByRole("button", { name: "Save draft" }).click();
+    const problem = studio.page.getByTestId("outcome-1").getByTestId("outcome-problem");
     await problem.waitFor();
     expect(await problem.textContent()).toMatch(/decimal/);
     await shoot("dt-04-table-problem");
 
-    await page.getByLabel("Fast DC: Energy price").fill("0.60");
-    await page.getByLabel("Fast DC: Energy price").press("Tab");
-    await page.getByRole("button", { name: "Save draft" }).click();
-    await page.getByRole("status").filter({ hasText: "Saved as draft r3." }).waitFor();
+    await studio.page.getByLabel("Fast DC: Energy price").fill("0.60");
+    await studio.page.getByLabel("Fast DC: Energy price").press("Tab");
+    await studio.page.getByRole("button", { name: "Save draft" }).click();
+    await studio.page.getByRole("status").filter({ hasText: "Saved as draft r3." }).waitFor();
     expect(await problem.count()).toBe(0);
     const saved = await draft();
     expect(saved.revision).toBe(3);
@@ -323,28 +290,28 @@ describe("decision table and stored-session simulation", { timeout: 120_000 }, (
       ],
     };
     expect((await api("POST", "/api/v1/rulesets", { ruleset: other })).status).toBe(201);
-    await page.goto(`${server.url}/rulesets/not-a-table`);
-    await page.getByRole("heading", { name: "Not a table", level: 1 }).waitFor();
-    await page.getByRole("tab", { name: "Table" }).click();
-    const notice = page.getByTestId("table-unavailable");
+    await studio.page.goto(`${studio.server.url}/rulesets/not-a-table`);
+    await studio.page.getByRole("heading", { name: "Not a table", level: 1 }).waitFor();
+    await studio.page.getByRole("tab", { name: "Table" }).click();
+    const notice = studio.page.getByTestId("table-unavailable");
     await notice.waitFor();
     expect((await notice.locator("li").allTextContents()).map((t) => t.replace(/\s+/g, " ").trim())).toEqual([
       'either (AllBright or DC): its condition uses "any" (a table row is a conjunction of per-property tests)',
     ]);
     await shoot("dt-05-table-unavailable");
-    await page.getByRole("tab", { name: "Rules (blocks)" }).click();
-    await page.locator(".blocklyToolbox").waitFor();
-    expect(await page.getByText("Some rules cannot be shown as blocks").count()).toBe(0);
+    await studio.page.getByRole("tab", { name: "Rules (blocks)" }).click();
+    await studio.page.locator(".blocklyToolbox").waitFor();
+    expect(await studio.page.getByText("Some rules cannot be shown as blocks").count()).toBe(0);
     await expect.poll(blockAmounts).toEqual(["0.50", "0.40", "0.60"]);
   });
 
   it("prices a stored session picked in Simulate with the draft", async () => {
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Simulate" }).click();
-    await page.getByRole("heading", { name: "Simulate", level: 1 }).waitFor();
-    await page.getByLabel("Rule set", { exact: true }).selectOption(RULESET_ID);
-    await expect.poll(() => page.getByLabel("Version", { exact: true }).inputValue()).toBe("draft");
-    await page.getByRole("radio", { name: "A stored session" }).check();
-    const picker = page.getByTestId("session-picker");
+    await studio.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Simulate" }).click();
+    await studio.page.getByRole("heading", { name: "Simulate", level: 1 }).waitFor();
+    await studio.page.getByLabel("Rule set", { exact: true }).selectOption(RULESET_ID);
+    await expect.poll(() => studio.page.getByLabel("Version", { exact: true }).inputValue()).toBe("draft");
+    await studio.page.getByRole("radio", { name: "A stored session" }).check();
+    const picker = studio.page.getByTestId("session-picker");
     await picker.getByRole("status").filter({ hasText: "1 session; pick one to price" }).waitFor();
     // Filters go to the runtime: no priced session at SwissCharge, then AllBright's.
     await picker.getByLabel("CPO party").fill("CH*SWC");
@@ -357,10 +324,10 @@ describe("decision table and stored-session simulation", { timeout: 120_000 }, (
     await picker.getByLabel("CDR-1").check();
     await shoot("dt-06-simulate-pick-list");
 
-    await page.getByRole("button", { name: "Price CDR-1" }).click();
+    await studio.page.getByRole("button", { name: "Price CDR-1" }).click();
     // Draft r3, rule "AllBright": 0.50 start + 20 kWh × 0.48 = 10.10 EUR excl. VAT; VAT 21 % of 10.10 = 2.121 → 2.12;
     // 12.22 EUR incl. VAT.
-    const result = page.getByRole("region", { name: "Result" });
+    const result = studio.page.getByRole("region", { name: "Result" });
     await result.getByRole("heading", { name: /Priced 12\.22 EUR/ }).waitFor();
     expect(await totalsShown()).toEqual(["Total excl. VAT 10.10", "VAT 2.12", "Total incl. VAT 12.22"]);
     expect((await result.locator("p.hint").first().textContent())?.replace(/\s+/g, " ").trim()).toMatch(
@@ -371,26 +338,26 @@ describe("decision table and stored-session simulation", { timeout: 120_000 }, (
   });
 
   it("opens Simulate from a session page with the session and its sales rule set picked", async () => {
-    await page.goto(`${server.url}/sessions/${sessionId}`);
-    await page.getByRole("heading", { name: "Session CDR-1", level: 1 }).waitFor();
-    await page.getByRole("link", { name: "Simulate…" }).click();
-    await page.getByRole("heading", { name: "Simulate", level: 1 }).waitFor();
-    expect(new URL(page.url()).searchParams.get("session")).toBe(sessionId);
-    expect(await page.getByRole("radio", { name: "A stored session" }).isChecked()).toBe(true);
-    await expect.poll(() => page.getByLabel("Rule set", { exact: true }).inputValue()).toBe(WORLD.salesRuleset);
-    await expect.poll(() => page.getByLabel("Version", { exact: true }).inputValue()).toBe("active");
-    await expect.poll(() => page.getByLabel("CDR-1").isChecked()).toBe(true);
+    await studio.page.goto(`${studio.server.url}/sessions/${sessionId}`);
+    await studio.page.getByRole("heading", { name: "Session CDR-1", level: 1 }).waitFor();
+    await studio.page.getByRole("link", { name: "Simulate…" }).click();
+    await studio.page.getByRole("heading", { name: "Simulate", level: 1 }).waitFor();
+    expect(new URL(studio.page.url()).searchParams.get("session")).toBe(sessionId);
+    expect(await studio.page.getByRole("radio", { name: "A stored session" }).isChecked()).toBe(true);
+    await expect.poll(() => studio.page.getByLabel("Rule set", { exact: true }).inputValue()).toBe(WORLD.salesRuleset);
+    await expect.poll(() => studio.page.getByLabel("Version", { exact: true }).inputValue()).toBe("active");
+    await expect.poll(() => studio.page.getByLabel("CDR-1").isChecked()).toBe(true);
 
-    await page.getByRole("button", { name: "Price CDR-1" }).click();
+    await studio.page.getByRole("button", { name: "Price CDR-1" }).click();
     // "sales-nl" v1 at AllBright: the billed purchase cost 6.30 × 1.05 + 0.25 = 6.865 → 6.87 EUR excl. VAT; VAT 21 %
     // of 6.87 = 1.4427 → 1.44; 8.31 EUR incl. VAT — what the pipeline billed.
-    const result = page.getByRole("region", { name: "Result" });
+    const result = studio.page.getByRole("region", { name: "Result" });
     await result.getByRole("heading", { name: /Priced 8\.31 EUR/ }).waitFor();
     expect(await totalsShown()).toEqual(["Total excl. VAT 6.87", "VAT 1.44", "Total incl. VAT 8.31"]);
-    expect((await page.getByTestId("billed-comparison").textContent())?.replace(/\s+/g, " ").trim()).toBe(
+    expect((await studio.page.getByTestId("billed-comparison").textContent())?.replace(/\s+/g, " ").trim()).toBe(
       "Billed at the time: sales 6.87 EUR excl. VAT — this simulation 6.87 EUR excl. VAT",
     );
     await shoot("dt-08-simulate-from-session");
-    expect(pageErrors).toEqual([]);
+    expect(studio.pageErrors).toEqual([]);
   });
 });

@@ -3,70 +3,40 @@
 // scheduled, terminates a token, and meets the field errors of an invalid form (the model's, in the browser) and of
 // a taken card uid (the runtime's). The REST API then has to show exactly the records, periods and audit entries
 // worked out below, each recorded by the signed-in user. A viewer sees the same pages without any edit control.
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { Users } from "../../runtime/src/auth/users.ts";
 import { seedWorld } from "../../runtime/src/pipeline/test-support.ts";
-import {
-  ensureChromium,
-  ensureStudioBuilt,
-  launchChromium,
-  type StudioServer,
-  screenshotPath,
-  startStudioServer,
-} from "./setup.ts";
+import { DEFAULT_CONTEXT, screenshotPath, signIn, useStudioPage } from "./setup.ts";
 
 const EDITOR = { username: "md.editor", password: "editor test password" };
 const VIEWER = { username: "md.viewer", password: "viewer test password" };
 /** The buttons that change master data on a record's page (Replace card only on tokens). */
 const EDIT_CONTROLS = ["Edit from a date…", "Terminate…", /^Correct version/, /^Withdraw version/, "Replace card…"];
 
-let server: StudioServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
+/** Amsterdam time: the forms default to the browser's zone, and the dates below are read in it. */
+const AMSTERDAM = { viewport: { width: 1280, height: 900 }, timezoneId: "Europe/Amsterdam" };
+
 let editorId: string;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  ensureChromium();
-  ensureStudioBuilt();
-  server = await startStudioServer();
-  // The world of the pipeline tests: administration adm-nl (VLT-NL), the purchase rule set purchase-abc, Anna's
-  // contract ctr-anna and her card tok-anna (uid 04AA11BB22), all valid from 1 January 2025.
-  await seedWorld({ md: server.runtime.masterData, rules: server.runtime.rules });
-  const users = new Users(server.runtime.store);
-  editorId = (await users.create(EDITOR.username, EDITOR.password, "editor"))._id;
-  await users.create(VIEWER.username, VIEWER.password, "viewer");
-  browser = await launchChromium();
-  // Amsterdam time: the forms default to the browser's zone, and the dates below are read in it.
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: "en-GB",
-    timezoneId: "Europe/Amsterdam",
-  });
-  page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-}, 900_000);
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail" && page) {
-    await page.screenshot({ path: screenshotPath(`failed-md-${task.name.replace(/\W+/g, "-")}`) }).catch(() => {});
-  }
+const studio = useStudioPage({
+  failureShot: "failed-md",
+  context: AMSTERDAM,
+  async prepare(server) {
+    // The world of the pipeline tests: administration adm-nl (VLT-NL), the purchase rule set purchase-abc, Anna's
+    // contract ctr-anna and her card tok-anna (uid 04AA11BB22), all valid from 1 January 2025.
+    await seedWorld({ md: server.runtime.masterData, rules: server.runtime.rules });
+    const users = new Users(server.runtime.store);
+    editorId = (await users.create(EDITOR.username, EDITOR.password, "editor"))._id;
+    await users.create(VIEWER.username, VIEWER.password, "viewer");
+  },
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shoot = (name: string, fullPage = false) => studio.page.screenshot({ path: screenshotPath(name), fullPage });
 
-const shoot = (name: string, fullPage = false) => page.screenshot({ path: screenshotPath(name), fullPage });
-
-async function signIn(p: Page, user: { username: string; password: string }) {
-  await p.goto(`${server.url}/login?next=${encodeURIComponent("/master-data?type=parties")}`);
-  await p.getByLabel("User name").fill(user.username);
-  await p.getByLabel("Password").fill(user.password);
-  await p.getByRole("button", { name: "Sign in" }).click();
+/** Signs `user` in on `p`, landing on the list of parties. */
+async function signInTo(p: Page, user: { username: string; password: string }) {
+  await p.goto(`${studio.server.url}/login?next=${encodeURIComponent("/master-data?type=parties")}`);
+  await signIn(p, user.username, user.password);
   await p.getByRole("heading", { name: "Master data", level: 1 }).waitFor();
 }
 
@@ -80,13 +50,13 @@ async function fieldError(field: Locator): Promise<string | null> {
 
 /** A validity date typed into the date-time and zone inputs of `label`. */
 async function setDate(label: string, local: string, zone?: string) {
-  await page.getByLabel(`${label}: date and time`).fill(local);
-  if (zone) await page.getByLabel(`${label}: time zone`).selectOption(zone);
+  await studio.page.getByLabel(`${label}: date and time`).fill(local);
+  if (zone) await studio.page.getByLabel(`${label}: time zone`).selectOption(zone);
 }
 
 /** GET through the REST API, signed in as the page's user. */
 function getJson<T>(path: string): Promise<T> {
-  return page.evaluate(async (url) => {
+  return studio.page.evaluate(async (url) => {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
     return response.json();
@@ -95,102 +65,110 @@ function getJson<T>(path: string): Promise<T> {
 
 describe("master data editing in Chromium", { timeout: 120_000 }, () => {
   it("signs in as an editor and offers to create records", async () => {
-    await signIn(page, EDITOR);
-    await page.getByRole("link", { name: "New party" }).waitFor();
+    await signInTo(studio.page, EDITOR);
+    await studio.page.getByRole("link", { name: "New party" }).waitFor();
   });
 
   it("refuses an invalid party with the error next to the field, then creates it", async () => {
-    await page.getByRole("link", { name: "New party" }).click();
-    await page.getByRole("heading", { name: "New party", level: 1 }).waitFor();
+    await studio.page.getByRole("link", { name: "New party" }).click();
+    await studio.page.getByRole("heading", { name: "New party", level: 1 }).waitFor();
     await setDate("Valid from", "2026-01-01T00:00", "Europe/Amsterdam");
-    await page.getByText("2026-01-01T00:00:00+01:00").waitFor();
-    await page.getByLabel("OCPI country code").fill("nl");
-    await page.getByLabel("OCPI party id").fill("GRQ");
-    await page.getByRole("checkbox", { name: "CPO" }).check();
-    await page.getByLabel("Name *", { exact: true }).fill("GreenQ Charging");
-    await page.getByLabel("Id (optional)").fill("pty-greenq");
-    await page.getByLabel("Reason (optional)").fill("new roaming partner");
-    await page.getByRole("button", { name: "Create party" }).click();
+    await studio.page.getByText("2026-01-01T00:00:00+01:00").waitFor();
+    await studio.page.getByLabel("OCPI country code").fill("nl");
+    await studio.page.getByLabel("OCPI party id").fill("GRQ");
+    await studio.page.getByRole("checkbox", { name: "CPO" }).check();
+    await studio.page.getByLabel("Name *", { exact: true }).fill("GreenQ Charging");
+    await studio.page.getByLabel("Id (optional)").fill("pty-greenq");
+    await studio.page.getByLabel("Reason (optional)").fill("new roaming partner");
+    await studio.page.getByRole("button", { name: "Create party" }).click();
 
     // The model's check in the browser: lower-case country code.
-    expect(await fieldError(page.getByLabel("OCPI country code"))).toBe('expected an OCPI country_code, e.g. "NL"');
+    expect(await fieldError(studio.page.getByLabel("OCPI country code"))).toBe(
+      'expected an OCPI country_code, e.g. "NL"',
+    );
     await shoot("md-01-invalid-form", true);
 
-    await page.getByLabel("OCPI country code").fill("NL");
-    await page.getByRole("button", { name: "Create party" }).click();
-    await page.getByRole("heading", { name: "GreenQ Charging", level: 1 }).waitFor();
-    expect(new URL(page.url()).pathname).toBe("/master-data/parties/pty-greenq");
+    await studio.page.getByLabel("OCPI country code").fill("NL");
+    await studio.page.getByRole("button", { name: "Create party" }).click();
+    await studio.page.getByRole("heading", { name: "GreenQ Charging", level: 1 }).waitFor();
+    expect(new URL(studio.page.url()).pathname).toBe("/master-data/parties/pty-greenq");
   });
 
   it("creates a roaming agreement with its CPO party and purchase rule set", async () => {
-    await page.goto(`${server.url}/master-data/new/agreements`);
-    await page.getByRole("heading", { name: "New roaming agreement", level: 1 }).waitFor();
+    await studio.page.goto(`${studio.server.url}/master-data/new/agreements`);
+    await studio.page.getByRole("heading", { name: "New roaming agreement", level: 1 }).waitFor();
     await setDate("Valid from", "2026-01-01T00:00", "Europe/Amsterdam");
-    await page.getByRole("combobox", { name: "CPO party *" }).selectOption({ label: "GreenQ Charging (NL*GRQ)" });
-    await page
+    await studio.page
+      .getByRole("combobox", { name: "CPO party *" })
+      .selectOption({ label: "GreenQ Charging (NL*GRQ)" });
+    await studio.page
       .getByRole("combobox", { name: "Administration *" })
       .selectOption({ label: "Voltrate Mobility NL (VLT-NL)" });
-    await page.getByLabel("Reference").fill("GRQ-2026");
-    await page.getByRole("combobox", { name: "Priced by *" }).selectOption("ruleset");
-    await page
+    await studio.page.getByLabel("Reference").fill("GRQ-2026");
+    await studio.page.getByRole("combobox", { name: "Priced by *" }).selectOption("ruleset");
+    await studio.page
       .getByRole("combobox", { name: "Purchase rule set *" })
       .selectOption({ label: "AllBright purchase 2025 (purchase-abc)" });
-    await page.getByLabel("Settlement currency *").fill("EUR");
-    await page.getByLabel("Payment term (days)").fill("30");
-    await page.getByLabel("Id (optional)").fill("agr-greenq");
-    await page.getByRole("button", { name: "Create roaming agreement" }).click();
-    await page.getByRole("heading", { name: "GRQ-2026", level: 1 }).waitFor();
-    const values = page.getByRole("region", { name: "Values" });
+    await studio.page.getByLabel("Settlement currency *").fill("EUR");
+    await studio.page.getByLabel("Payment term (days)").fill("30");
+    await studio.page.getByLabel("Id (optional)").fill("agr-greenq");
+    await studio.page.getByRole("button", { name: "Create roaming agreement" }).click();
+    await studio.page.getByRole("heading", { name: "GRQ-2026", level: 1 }).waitFor();
+    const values = studio.page.getByRole("region", { name: "Values" });
     await values.getByText("GreenQ Charging (NL*GRQ) — pty-greenq").waitFor();
     // A name that holds the id already is shown without it again.
     await values.getByText("AllBright purchase 2025 (purchase-abc)", { exact: true }).waitFor();
   });
 
   it("schedules a change of the agreement from a future date and lists it as scheduled", async () => {
-    await page.getByRole("button", { name: "Edit from a date…" }).click();
+    await studio.page.getByRole("button", { name: "Edit from a date…" }).click();
     await setDate("Valid from (the change applies from)", "2030-01-01T00:00", "UTC");
-    await page.getByLabel("Payment term (days)").fill("14");
-    await page.getByLabel("Reason (optional)").fill("new terms from 2030");
-    await page.getByRole("heading", { name: "Edit from a date", level: 2 }).scrollIntoViewIfNeeded();
+    await studio.page.getByLabel("Payment term (days)").fill("14");
+    await studio.page.getByLabel("Reason (optional)").fill("new terms from 2030");
+    await studio.page.getByRole("heading", { name: "Edit from a date", level: 2 }).scrollIntoViewIfNeeded();
     await shoot("md-02-edit-form");
-    await page.getByRole("button", { name: "Save change" }).click();
-    await page.getByRole("status").filter({ hasText: "Change saved: version 2 recorded." }).waitFor();
+    await studio.page.getByRole("button", { name: "Save change" }).click();
+    await studio.page.getByRole("status").filter({ hasText: "Change saved: version 2 recorded." }).waitFor();
 
     // 2030-01-01T00:00Z is 01:00 in Amsterdam, where the page reads dates.
-    const timeline = page.getByRole("region", { name: "Timeline" });
+    const timeline = studio.page.getByRole("region", { name: "Timeline" });
     await timeline
       .getByRole("row")
       .filter({ hasText: "1 Jan 2030, 01:00 – open-ended" })
       .filter({ hasText: "scheduled" })
       .waitFor();
-    await page.getByRole("region", { name: "Values" }).getByText("Change scheduled from 1 Jan 2030, 01:00").waitFor();
-    await page.getByRole("region", { name: "Audit trail" }).getByText("paymentTermDays: 30 → 14").waitFor();
+    await studio.page
+      .getByRole("region", { name: "Values" })
+      .getByText("Change scheduled from 1 Jan 2030, 01:00")
+      .waitFor();
+    await studio.page.getByRole("region", { name: "Audit trail" }).getByText("paymentTermDays: 30 → 14").waitFor();
     await shoot("md-03-detail-timeline", true);
     // The editor has every control the viewer must not have (the viewer's check below means something).
-    expect(await page.getByRole("button", { name: /^Correct version/ }).count()).toBe(2);
-    expect(await page.getByRole("button", { name: /^Withdraw version/ }).count()).toBe(1);
-    for (const name of EDIT_CONTROLS.slice(0, 2)) expect(await page.getByRole("button", { name }).count()).toBe(1);
+    expect(await studio.page.getByRole("button", { name: /^Correct version/ }).count()).toBe(2);
+    expect(await studio.page.getByRole("button", { name: /^Withdraw version/ }).count()).toBe(1);
+    for (const name of EDIT_CONTROLS.slice(0, 2))
+      expect(await studio.page.getByRole("button", { name }).count()).toBe(1);
 
-    await page.getByRole("link", { name: "Master data › Roaming agreements" }).click();
-    const row = page.getByRole("row").filter({ hasText: "GRQ-2026" });
+    await studio.page.getByRole("link", { name: "Master data › Roaming agreements" }).click();
+    const row = studio.page.getByRole("row").filter({ hasText: "GRQ-2026" });
     await row.getByText("Change scheduled from 1 Jan 2030, 01:00").waitFor();
     await shoot("md-04-list-scheduled");
   });
 
   it("terminates a token", async () => {
-    await page
+    await studio.page
       .getByRole("navigation", { name: "Kinds of master data" })
       .getByRole("button", { name: "Tokens" })
       .click();
-    await page.getByRole("link", { name: "04AA11BB22" }).click();
-    await page.getByRole("heading", { name: "04AA11BB22", level: 1 }).waitFor();
-    await page.getByRole("button", { name: "Terminate…" }).click();
+    await studio.page.getByRole("link", { name: "04AA11BB22" }).click();
+    await studio.page.getByRole("heading", { name: "04AA11BB22", level: 1 }).waitFor();
+    await studio.page.getByRole("button", { name: "Terminate…" }).click();
     await setDate("Valid until (ends at)", "2027-01-01T00:00");
-    await page.getByLabel("Reason (optional)").fill("card lost");
-    await page.getByRole("button", { name: "Terminate token" }).click();
-    await page.getByRole("status").filter({ hasText: "Terminated: version 2 recorded." }).waitFor();
-    await page.getByRole("region", { name: "Values" }).getByText("Ends 1 Jan 2027, 00:00").waitFor();
-    await page
+    await studio.page.getByLabel("Reason (optional)").fill("card lost");
+    await studio.page.getByRole("button", { name: "Terminate token" }).click();
+    await studio.page.getByRole("status").filter({ hasText: "Terminated: version 2 recorded." }).waitFor();
+    await studio.page.getByRole("region", { name: "Values" }).getByText("Ends 1 Jan 2027, 00:00").waitFor();
+    await studio.page
       .getByRole("region", { name: "Timeline" })
       .getByRole("row")
       .filter({ hasText: "does not exist (terminated)" })
@@ -198,13 +176,15 @@ describe("master data editing in Chromium", { timeout: 120_000 }, () => {
   });
 
   it("shows the runtime's error next to the field: a card uid already used", async () => {
-    await page.goto(`${server.url}/master-data/new/tokens`);
+    await studio.page.goto(`${studio.server.url}/master-data/new/tokens`);
     await setDate("Valid from", "2026-06-01T00:00");
-    await page.getByLabel("UID *").fill("04AA11BB22");
-    await page.getByRole("combobox", { name: "Contract *" }).selectOption("ctr-anna");
-    await page.getByRole("button", { name: "Create token" }).click();
-    expect(await fieldError(page.getByLabel("UID *"))).toBe('uid "04AA11BB22" is already used by token "tok-anna"');
-    await page.getByRole("alert").filter({ hasText: "The token was not saved" }).waitFor();
+    await studio.page.getByLabel("UID *").fill("04AA11BB22");
+    await studio.page.getByRole("combobox", { name: "Contract *" }).selectOption("ctr-anna");
+    await studio.page.getByRole("button", { name: "Create token" }).click();
+    expect(await fieldError(studio.page.getByLabel("UID *"))).toBe(
+      'uid "04AA11BB22" is already used by token "tok-anna"',
+    );
+    await studio.page.getByRole("alert").filter({ hasText: "The token was not saved" }).waitFor();
     await shoot("md-05-runtime-field-error", true);
   });
 
@@ -300,42 +280,45 @@ describe("master data editing in Chromium", { timeout: 120_000 }, () => {
     ]);
     const tokens = await getJson<{ total: number }>("/api/v1/master-data/tokens?uid=04AA11BB22");
     expect(tokens.total).toBe(1);
-    expect(pageErrors).toEqual([]);
+    expect(studio.pageErrors).toEqual([]);
   });
 
   it("corrects a version, withdraws the scheduled change and replaces a card", async () => {
     // Correct the party's version 1: the name was misspelt. A correction is a new record (v2) for the same period
     // [2025-12-31T23:00Z, ∞) replacing v1; v1 stays in the records.
-    await page.goto(`${server.url}/master-data/parties/pty-greenq`);
-    await page.getByRole("button", { name: /^Correct version 1/ }).click();
-    await page.getByLabel("Name *", { exact: true }).fill("GreenQ Charging B.V.");
-    await page.getByRole("button", { name: "Save correction of version 1" }).click();
-    expect(await fieldError(page.getByLabel("Reason *"))).toBe("say why (a reason is required)");
-    await page.getByLabel("Reason *").fill("legal name");
-    await page.getByRole("button", { name: "Save correction of version 1" }).click();
-    await page.getByRole("status").filter({ hasText: "Correction saved: version 2 recorded." }).waitFor();
-    await page.getByRole("heading", { name: "GreenQ Charging B.V.", level: 1 }).waitFor();
+    await studio.page.goto(`${studio.server.url}/master-data/parties/pty-greenq`);
+    await studio.page.getByRole("button", { name: /^Correct version 1/ }).click();
+    await studio.page.getByLabel("Name *", { exact: true }).fill("GreenQ Charging B.V.");
+    await studio.page.getByRole("button", { name: "Save correction of version 1" }).click();
+    expect(await fieldError(studio.page.getByLabel("Reason *"))).toBe("say why (a reason is required)");
+    await studio.page.getByLabel("Reason *").fill("legal name");
+    await studio.page.getByRole("button", { name: "Save correction of version 1" }).click();
+    await studio.page.getByRole("status").filter({ hasText: "Correction saved: version 2 recorded." }).waitFor();
+    await studio.page.getByRole("heading", { name: "GreenQ Charging B.V.", level: 1 }).waitFor();
 
     // Withdraw the agreement's scheduled change (v2): v1's data applies again from 2030 on, as record v3 that
     // replaces v2 and restores v1.
-    await page.goto(`${server.url}/master-data/agreements/agr-greenq`);
-    await page.getByRole("button", { name: /^Withdraw version 2/ }).click();
-    await page.getByLabel("Reason *").fill("terms stay as they are");
-    await page.getByRole("button", { name: "Withdraw version 2", exact: true }).click();
-    await page.getByRole("status").filter({ hasText: "Withdrawn: version 3 recorded." }).waitFor();
+    await studio.page.goto(`${studio.server.url}/master-data/agreements/agr-greenq`);
+    await studio.page.getByRole("button", { name: /^Withdraw version 2/ }).click();
+    await studio.page.getByLabel("Reason *").fill("terms stay as they are");
+    await studio.page.getByRole("button", { name: "Withdraw version 2", exact: true }).click();
+    await studio.page.getByRole("status").filter({ hasText: "Withdrawn: version 3 recorded." }).waitFor();
 
     // Replace Anna's second card (tok-anna-late) from 1 Feb 2027 00:00 Amsterdam = 31 Jan 2027 23:00 UTC.
-    await page.goto(`${server.url}/master-data/tokens/tok-anna-late`);
-    await page.getByRole("button", { name: "Replace card…" }).click();
+    await studio.page.goto(`${studio.server.url}/master-data/tokens/tok-anna-late`);
+    await studio.page.getByRole("button", { name: "Replace card…" }).click();
     await setDate("New card valid from", "2027-02-01T00:00");
-    await page.getByLabel("New card UID *").fill("04FF00AA11");
-    await page.getByLabel("Printed number").fill("NL-VLT-000777");
-    await page.getByRole("button", { name: "Replace card", exact: true }).click();
-    await page.getByRole("heading", { name: "NL-VLT-000777", level: 1 }).waitFor();
-    const chain = page.getByRole("region", { name: "Card history" });
+    await studio.page.getByLabel("New card UID *").fill("04FF00AA11");
+    await studio.page.getByLabel("Printed number").fill("NL-VLT-000777");
+    await studio.page.getByRole("button", { name: "Replace card", exact: true }).click();
+    await studio.page.getByRole("heading", { name: "NL-VLT-000777", level: 1 }).waitFor();
+    const chain = studio.page.getByRole("region", { name: "Card history" });
     await chain.getByRole("link", { name: "04EE55FF66" }).waitFor();
     await chain.getByText("04FF00AA11").waitFor();
-    await page.getByRole("region", { name: "Values from the start" }).getByText("Starts 1 Feb 2027, 00:00").waitFor();
+    await studio.page
+      .getByRole("region", { name: "Values from the start" })
+      .getByText("Starts 1 Feb 2027, 00:00")
+      .waitFor();
     await shoot("md-07-replaced-card", true);
 
     type Rec = Record<string, unknown>;
@@ -380,7 +363,7 @@ describe("master data editing in Chromium", { timeout: 120_000 }, () => {
       ["active", "2025-03-31T22:00:00.000Z", "2027-01-31T23:00:00.000Z"],
       ["absent", "2027-01-31T23:00:00.000Z", null],
     ]);
-    const newId = decodeURIComponent(new URL(page.url()).pathname.split("/").at(-1) ?? "");
+    const newId = decodeURIComponent(new URL(studio.page.url()).pathname.split("/").at(-1) ?? "");
     const created = await getJson<{ versions: Rec[] }>(`/api/v1/master-data/tokens/${newId}/history`);
     expect(created.versions).toHaveLength(1);
     expect(created.versions[0]).toMatchObject({
@@ -395,37 +378,42 @@ describe("master data editing in Chromium", { timeout: 120_000 }, () => {
         replacesTokenId: "tok-anna-late",
       },
     });
-    expect(pageErrors).toEqual([]);
+    expect(studio.pageErrors).toEqual([]);
   });
 
   it("creates an administration with its legal entity, VAT regime and invoice series", async () => {
-    await page.goto(`${server.url}/master-data/new/administrations`);
-    await page.getByRole("heading", { name: "New administration", level: 1 }).waitFor();
+    await studio.page.goto(`${studio.server.url}/master-data/new/administrations`);
+    await studio.page.getByRole("heading", { name: "New administration", level: 1 }).waitFor();
     await setDate("Valid from", "2027-01-01T00:00");
-    await page.getByLabel("Code *", { exact: true }).first().fill("VLT-BE");
-    await page.getByLabel("Name *", { exact: true }).fill("Voltrate Mobility BE");
-    await page.getByLabel("Legal name *").fill("Voltrate Mobility BV");
-    await page.locator("#md-create-country").fill("BE");
-    await page.getByLabel("Currency *").fill("EUR");
-    const vat = page.getByRole("group", { name: "VAT regime" });
+    await studio.page.getByLabel("Code *", { exact: true }).first().fill("VLT-BE");
+    await studio.page.getByLabel("Name *", { exact: true }).fill("Voltrate Mobility BE");
+    await studio.page.getByLabel("Legal name *").fill("Voltrate Mobility BV");
+    await studio.page.locator("#md-create-country").fill("BE");
+    await studio.page.getByLabel("Currency *").fill("EUR");
+    const vat = studio.page.getByRole("group", { name: "VAT regime" });
     await vat.getByLabel("VAT country *").fill("BE");
     await vat.getByLabel("VAT id *").fill("BE0123456789");
     await vat.getByLabel("Scheme *").selectOption("standard");
-    const series = page.getByRole("group", { name: "series 1" });
+    const series = studio.page.getByRole("group", { name: "series 1" });
     await series.getByLabel("Code *").fill("sales");
     await series.getByLabel("Prefix *").fill("VBE-");
-    await page.getByRole("button", { name: "Add series" }).click();
-    const credit = page.getByRole("group", { name: "series 2" });
+    await studio.page.getByRole("button", { name: "Add series" }).click();
+    const credit = studio.page.getByRole("group", { name: "series 2" });
     await credit.getByLabel("Code *").fill("credit");
     await credit.getByLabel("Kind *").selectOption("credit-note");
     await credit.getByLabel("Prefix *").fill("VBE-C-");
     await credit.getByLabel("Digits").fill("8");
-    await page.getByRole("combobox", { name: "eMSP party" }).selectOption({ label: "GreenQ Charging B.V. (NL*GRQ)" });
-    await page.getByRole("button", { name: "Create administration" }).click();
-    await page.getByRole("heading", { name: "Voltrate Mobility BE", level: 1 }).waitFor();
-    await page.getByRole("region", { name: "Values from the start" }).getByText("Starts 1 Jan 2027, 00:00").waitFor();
+    await studio.page
+      .getByRole("combobox", { name: "eMSP party" })
+      .selectOption({ label: "GreenQ Charging B.V. (NL*GRQ)" });
+    await studio.page.getByRole("button", { name: "Create administration" }).click();
+    await studio.page.getByRole("heading", { name: "Voltrate Mobility BE", level: 1 }).waitFor();
+    await studio.page
+      .getByRole("region", { name: "Values from the start" })
+      .getByText("Starts 1 Jan 2027, 00:00")
+      .waitFor();
 
-    const id = decodeURIComponent(new URL(page.url()).pathname.split("/").at(-1) ?? "");
+    const id = decodeURIComponent(new URL(studio.page.url()).pathname.split("/").at(-1) ?? "");
     const history = await getJson<{ versions: Record<string, unknown>[] }>(
       `/api/v1/master-data/administrations/${id}/history`,
     );
@@ -455,24 +443,20 @@ describe("master data editing in Chromium", { timeout: 120_000 }, () => {
   });
 
   it("shows a viewer the same pages without any edit control", async () => {
-    const viewerContext = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: "en-GB",
-      timezoneId: "Europe/Amsterdam",
-    });
+    const viewerContext = await studio.browser.newContext({ ...DEFAULT_CONTEXT, ...AMSTERDAM });
     const viewer = await viewerContext.newPage();
     try {
-      await signIn(viewer, VIEWER);
+      await signInTo(viewer, VIEWER);
       await viewer.getByRole("link", { name: "GreenQ Charging" }).waitFor();
       expect(await viewer.getByRole("link", { name: "New party" }).count()).toBe(0);
 
-      await viewer.goto(`${server.url}/master-data/agreements/agr-greenq`);
+      await viewer.goto(`${studio.server.url}/master-data/agreements/agr-greenq`);
       await viewer.getByRole("heading", { name: "GRQ-2026", level: 1 }).waitFor();
       await viewer.getByRole("region", { name: "Timeline" }).getByRole("row").nth(2).waitFor();
       for (const name of EDIT_CONTROLS) expect(await viewer.getByRole("button", { name }).count(), `${name}`).toBe(0);
       await viewer.screenshot({ path: screenshotPath("md-06-viewer-detail"), fullPage: true });
 
-      await viewer.goto(`${server.url}/master-data/new/parties`);
+      await viewer.goto(`${studio.server.url}/master-data/new/parties`);
       await viewer.getByRole("heading", { name: "Creating master data needs the editor role" }).waitFor();
       expect(await viewer.getByRole("button", { name: "Create party" }).count()).toBe(0);
     } finally {

@@ -2,8 +2,7 @@
 // four priced sessions of two partners over two months, the margin report drawn per month and per partner (the bars
 // and points Chart.js drew, the accessible summaries and the exact figures of the table, all worked out by hand), then
 // a backtest of a second version of the sales rule set followed over Server-Sent Events to 100 % and its result.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   addCpoWithLocation,
   cdr221,
@@ -13,54 +12,23 @@ import {
   WORLD,
 } from "../../runtime/src/pipeline/test-support.ts";
 import {
-  ensureChromium,
-  ensureStudioBuilt,
-  launchChromium,
-  type StudioServer,
+  expectNoScriptErrors,
+  expectNothingForeign,
+  ingestFromPage,
   screenshotPath,
-  startStudioServer,
+  signIn,
+  useStudioPage,
 } from "./setup.ts";
 
-let server: StudioServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-const requests: string[] = [];
-const pageErrors: string[] = [];
-const consoleErrors: string[] = [];
+const studio = useStudioPage({ context: { viewport: { width: 1280, height: 900 } } });
 /** How many requests the page had made when the first report was asked for. */
 let requestsBeforeCharts = 0;
 
-beforeAll(async () => {
-  ensureChromium();
-  ensureStudioBuilt();
-  server = await startStudioServer();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
-  context.on("request", (request) => requests.push(request.url()));
-  page = await context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error") consoleErrors.push(message.text());
-  });
-}, 900_000);
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === "fail" && page) {
-    await page.screenshot({ path: screenshotPath(`failed-${task.name.replace(/\W+/g, "-")}`) }).catch(() => {});
-  }
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const shoot = (name: string) => page.screenshot({ path: screenshotPath(name), fullPage: true });
+const shoot = (name: string) => studio.page.screenshot({ path: screenshotPath(name), fullPage: true });
 
 describe("reports and backtests", () => {
   it("signs in and ingests four priced sessions of two partners", async () => {
-    const { runtime } = server;
+    const { runtime } = studio.server;
     await seedWorld({ md: runtime.masterData, rules: runtime.rules });
     // Ionity (DE*ION) at a Dutch charge point, priced by its own EUR tariff of 0.59/kWh.
     await addCpoWithLocation(
@@ -100,38 +68,29 @@ describe("reports and backtests", () => {
       }),
     ];
 
-    await page.goto(`${server.url}/reports`);
-    await page.getByRole("heading", { name: "Sign in to Voltrate Studio" }).waitFor();
-    await page.getByLabel("User name").fill(server.username);
-    await page.getByLabel("Password").fill(server.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Reports", level: 1 }).waitFor();
+    await studio.page.goto(`${studio.server.url}/reports`);
+    await studio.page.getByRole("heading", { name: "Sign in to Voltrate Studio" }).waitFor();
+    await signIn(studio.page, studio.server.username, studio.server.password);
+    await studio.page.getByRole("heading", { name: "Reports", level: 1 }).waitFor();
 
-    const counts = await page.evaluate(async (body) => {
-      const response = await fetch("/api/v1/sessions", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      return ((await response.json()) as { counts: Record<string, number> }).counts;
-    }, batch);
+    const counts = await ingestFromPage(studio.page, batch);
     expect(counts).toMatchObject({ created: 4, failed: 0 });
-    const priced = await server.runtime.pipeline.records.sessions.countDocuments({ status: "priced" });
+    const priced = await studio.server.runtime.pipeline.records.sessions.countDocuments({ status: "priced" });
     expect(priced).toBe(4);
   });
 
   it("draws revenue, cost and margin per month and per partner, with the exact figures in the table", async () => {
     // The administration is reloaded after the sessions' world was seeded.
-    await page.reload();
-    await page.getByRole("heading", { name: "Reports", level: 1 }).waitFor();
-    const form = page.getByRole("form", { name: "Margin report" });
+    await studio.page.reload();
+    await studio.page.getByRole("heading", { name: "Reports", level: 1 }).waitFor();
+    const form = studio.page.getByRole("form", { name: "Margin report" });
     expect(await form.getByLabel("Administration").inputValue()).toBe(WORLD.administration);
-    await page.getByLabel("From (first day)").fill("2025-03-01");
-    await page.getByLabel("To (last day)").fill("2025-04-30");
-    await page.getByLabel("Per", { exact: true }).selectOption("partner,period");
-    await page.getByLabel("Period", { exact: true }).selectOption("month");
-    requestsBeforeCharts = requests.length;
-    await page.getByRole("button", { name: "Show" }).click();
+    await studio.page.getByLabel("From (first day)").fill("2025-03-01");
+    await studio.page.getByLabel("To (last day)").fill("2025-04-30");
+    await studio.page.getByLabel("Per", { exact: true }).selectOption("partner,period");
+    await studio.page.getByLabel("Period", { exact: true }).selectOption("month");
+    requestsBeforeCharts = studio.requests.length;
+    await studio.page.getByRole("button", { name: "Show" }).click();
 
     // By hand (sales: AllBright ×1.05 + 0.25, others ×1.15 + 0.35; cents rounded half up):
     //   RB-ABC-1, March, 20 kWh: cost 0.30 + 20 × 0.30 = 6.30, revenue 6.615 + 0.25 = 6.865 → 6.87, margin 0.57;
@@ -140,7 +99,7 @@ describe("reports and backtests", () => {
     //   RB-ION-1, March, 40 kWh × 0.59: cost 23.60, revenue 27.14 + 0.35 = 27.49, margin 3.89.
     // Rows: NL*ABC March 10.59 / 9.60 / 0.99; NL*ABC April 6.87 / 6.30 / 0.57; DE*ION March 27.49 / 23.60 / 3.89.
     // Totals: 4 sessions, revenue 44.95, cost 39.50, margin 5.45.
-    const table = page.getByTestId("margin-report");
+    const table = studio.page.getByTestId("margin-report");
     await table.waitFor();
     const cells = async (name: RegExp) =>
       (await table.getByRole("row", { name }).getByRole("cell").allTextContents()).map((t) => t.trim());
@@ -152,8 +111,8 @@ describe("reports and backtests", () => {
 
     // Per month: March 10.59 + 27.49 = 38.08 / 9.60 + 23.60 = 33.20 / 4.88, April 6.87 / 6.30 / 0.57 — two months,
     // so Chart.js draws revenue and cost as 2 + 2 bars and the margin as a line of 2 points.
-    const perMonth = page.getByTestId("chart-periods");
-    await page.locator('[data-testid="chart-periods"][data-status="drawn"]').waitFor();
+    const perMonth = studio.page.getByTestId("chart-periods");
+    await studio.page.locator('[data-testid="chart-periods"][data-status="drawn"]').waitFor();
     expect(await perMonth.getAttribute("data-labels")).toBe("2");
     expect(await perMonth.getAttribute("data-bars")).toBe("4");
     expect(await perMonth.getAttribute("data-points")).toBe("2");
@@ -163,8 +122,8 @@ describe("reports and backtests", () => {
     expect(await perMonth.getByRole("img").getAttribute("aria-label")).toBe(`Per month. ${monthSummary}`);
 
     // Per partner: DE*ION 27.49 / 23.60 / 3.89 and NL*ABC 17.46 / 15.90 / 1.56 — three bars each, no line.
-    const perPartner = page.getByTestId("chart-partners");
-    await page.locator('[data-testid="chart-partners"][data-status="drawn"]').waitFor();
+    const perPartner = studio.page.getByTestId("chart-partners");
+    await studio.page.locator('[data-testid="chart-partners"][data-status="drawn"]').waitFor();
     expect(await perPartner.getAttribute("data-bars")).toBe("6");
     expect(await perPartner.getAttribute("data-points")).toBe("0");
     expect(await perPartner.getByRole("img").getAttribute("aria-label")).toBe(
@@ -173,7 +132,7 @@ describe("reports and backtests", () => {
     );
     // The canvases were painted (not blank).
     // (Scripts for the page are strings: the tests are type-checked without the DOM's types.)
-    const painted = (await page.evaluate(`[...document.querySelectorAll("canvas")].map((canvas) => {
+    const painted = (await studio.page.evaluate(`[...document.querySelectorAll("canvas")].map((canvas) => {
       const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
       let inked = 0;
       for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
@@ -184,12 +143,12 @@ describe("reports and backtests", () => {
     await shoot("30-reports-charts");
 
     // Per partner only: one chart; per day: a point per day with sessions (5, 12 and 20 March, 2 April).
-    await page.getByLabel("Per", { exact: true }).selectOption("period");
-    await page.getByLabel("Period", { exact: true }).selectOption("day");
-    await page.getByRole("button", { name: "Show" }).click();
-    await page.locator('[data-testid="chart-periods"][data-labels="4"][data-status="drawn"]').waitFor();
-    expect(await page.getByTestId("chart-periods").getAttribute("data-points")).toBe("4");
-    expect(await page.getByTestId("chart-partners").count()).toBe(0);
+    await studio.page.getByLabel("Per", { exact: true }).selectOption("period");
+    await studio.page.getByLabel("Period", { exact: true }).selectOption("day");
+    await studio.page.getByRole("button", { name: "Show" }).click();
+    await studio.page.locator('[data-testid="chart-periods"][data-labels="4"][data-status="drawn"]').waitFor();
+    expect(await studio.page.getByTestId("chart-periods").getAttribute("data-points")).toBe("4");
+    expect(await studio.page.getByTestId("chart-partners").count()).toBe(0);
     await shoot("31-reports-per-day");
   });
 
@@ -199,15 +158,15 @@ describe("reports and backtests", () => {
     const rule = v2.rules.find((r) => r.id === "roaming-abc");
     if (!rule) throw new Error("no rule roaming-abc");
     rule.outcome = { type: "markup", factor: "1.10", fixed: "0.25" };
-    await publishRuleset(server.runtime.rules, v2, new Date().toISOString());
+    await publishRuleset(studio.server.runtime.rules, v2, new Date().toISOString());
 
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Backtest" }).click();
-    await page.getByRole("heading", { name: "Backtest", level: 1 }).waitFor();
-    await page.getByLabel("Sales rule set").selectOption(WORLD.salesRuleset);
-    await page.getByLabel("Price with").selectOption("2");
-    await page.getByLabel("N", { exact: true }).fill("10");
+    await studio.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Backtest" }).click();
+    await studio.page.getByRole("heading", { name: "Backtest", level: 1 }).waitFor();
+    await studio.page.getByLabel("Sales rule set").selectOption(WORLD.salesRuleset);
+    await studio.page.getByLabel("Price with").selectOption("2");
+    await studio.page.getByLabel("N", { exact: true }).fill("10");
     // Every value the progress bar shows, and whether Cancel was offered, as the page renders them.
-    await page.evaluate(`(() => {
+    await studio.page.evaluate(`(() => {
       const seen = { values: [], cancel: false };
       window.__progress = seen;
       new MutationObserver(() => {
@@ -217,47 +176,48 @@ describe("reports and backtests", () => {
         if ([...document.querySelectorAll("button")].some((b) => b.textContent.trim() === "Cancel")) seen.cancel = true;
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
     })()`);
-    await page.getByRole("button", { name: "Run" }).click();
-    await page.getByTestId("backtest-progress").or(page.getByTestId("backtest-difference")).first().waitFor();
+    await studio.page.getByRole("button", { name: "Run" }).click();
+    await studio.page
+      .getByTestId("backtest-progress")
+      .or(studio.page.getByTestId("backtest-difference"))
+      .first()
+      .waitFor();
     await shoot("32-backtest-progress");
 
-    const difference = page.getByTestId("backtest-difference");
+    const difference = studio.page.getByTestId("backtest-difference");
     await difference.waitFor({ timeout: 30_000 });
     // Billed with v1; v2 adds 0.05 × purchase to AllBright's sessions before rounding:
     //   RB-ABC-1 and RB-ABC-3 (purchase 6.30): 6.87 → 6.93 + 0.25 = 7.18, +0.31 each;
     //   RB-ABC-2 (purchase 3.30): 3.72 → 3.63 + 0.25 = 3.88, +0.16; RB-ION-1 unchanged (27.49).
     // Together +0.78: revenue 44.95 → 45.73, margin 5.45 → 6.23.
     expect(await difference.textContent()).toBe("+0.78");
-    const totals = page.getByTestId("backtest-totals");
+    const totals = studio.page.getByTestId("backtest-totals");
     expect(await totals.textContent()).toContain("44.95 → 45.73");
     expect(await totals.textContent()).toContain("5.45 → 6.23");
-    const changed = page.getByTestId("backtest-changed").locator("tbody tr");
+    const changed = studio.page.getByTestId("backtest-changed").locator("tbody tr");
     expect(await changed.count()).toBe(3);
     expect(await changed.last().getByRole("cell").nth(3).textContent()).toBe("+0.16");
 
-    const bar = page.getByRole("progressbar", { name: "Sessions re-priced" });
+    const bar = studio.page.getByRole("progressbar", { name: "Sessions re-priced" });
     expect(await bar.getAttribute("aria-valuenow")).toBe("100");
     expect(await bar.getAttribute("aria-valuetext")).toBe("4 of 4 sessions");
-    const seen = (await page.evaluate("window.__progress")) as { values: number[]; cancel: boolean };
+    const seen = (await studio.page.evaluate("window.__progress")) as { values: number[]; cancel: boolean };
     // It starts at 0 (queued), never goes back, and ends at 100; Cancel was offered while it ran.
     expect(seen.values[0]).toBe(0);
     expect(seen.values.at(-1)).toBe(100);
     expect(seen.values).toEqual([...seen.values].sort((a, b) => a - b));
     expect(seen.cancel).toBe(true);
     // The progress came over the event stream of the run.
-    expect(requests.some((url) => /\/api\/v1\/backtests\/btr_[a-f0-9]{20}\/events$/.test(url))).toBe(true);
+    expect(studio.requests.some((url) => /\/api\/v1\/backtests\/btr_[a-f0-9]{20}\/events$/.test(url))).toBe(true);
     await shoot("33-backtest-result");
   });
 
   it("loaded the chart library lazily, nothing from another host, without script errors", () => {
     // Chart.js is a chunk of its own, fetched when the first chart is drawn — not by the sign-in page or the shell.
     const isChartChunk = (url: string) => /\/assets\/chart-library-[\w-]+\.js$/.test(url);
-    expect(requests.slice(0, requestsBeforeCharts).filter(isChartChunk)).toEqual([]);
-    expect(requests.slice(requestsBeforeCharts).filter(isChartChunk)).toHaveLength(1);
-    const origin = new URL(server.url).origin;
-    const foreign = requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url));
-    expect(foreign).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    expect(consoleErrors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    expect(studio.requests.slice(0, requestsBeforeCharts).filter(isChartChunk)).toEqual([]);
+    expect(studio.requests.slice(requestsBeforeCharts).filter(isChartChunk)).toHaveLength(1);
+    expectNothingForeign(studio.requests, studio.server.url);
+    expectNoScriptErrors(studio, /status of 401/);
   });
 });

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createRuntime, loadConfig, type Runtime } from "@voltrate/runtime";
 import { pino } from "pino";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { Users } from "../../runtime/src/auth/users.ts";
 import { repoRoot } from "../support/process.ts";
 
@@ -181,4 +182,136 @@ export async function startStudioServer(): Promise<StudioServer> {
 export function screenshotPath(name: string): string {
   mkdirSync(screenshotDir, { recursive: true });
   return path.join(screenshotDir, `${name}.png`);
+}
+
+// --- A signed-out studio page, opened for one test file ---------------------------------------------------------
+
+/** What the pages of a test file did: every request of their contexts, uncaught page errors, console errors. */
+export interface CapturedTraffic {
+  requests: string[];
+  pageErrors: string[];
+  consoleErrors: string[];
+}
+
+export interface StudioPage extends CapturedTraffic {
+  readonly server: StudioServer;
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /**
+   * Another page in a context of its own (another user's browser), captured like the first one and photographed as
+   * `<failureShot>-<test name>` when a test fails.
+   */
+  newPage(failureShot: string, options?: BrowserContextOptions): Promise<Page>;
+}
+
+export interface StudioPageOptions {
+  /** The name of the main page's picture when a test fails, before "-<test name>"; default "failed". */
+  failureShot?: string;
+  /** Over the defaults: 1280×800, en-GB. */
+  context?: BrowserContextOptions;
+  /** Run against the server before the browser starts: data and users the tests need. */
+  prepare?: (server: StudioServer) => Promise<void>;
+}
+
+export const DEFAULT_CONTEXT: BrowserContextOptions = { viewport: { width: 1280, height: 800 }, locale: "en-GB" };
+
+/**
+ * Registers the test file's hooks: before all, a studio server and a page in Chromium (signed out, every request and
+ * error captured); after a failed test, a picture of every page; after all, everything closed. The fields are set once
+ * the first hook has run.
+ */
+export function useStudioPage(options: StudioPageOptions = {}): StudioPage {
+  const captured: CapturedTraffic = { requests: [], pageErrors: [], consoleErrors: [] };
+  const shots: { page: Page; name: string }[] = [];
+  let server: StudioServer | undefined;
+  let browser: Browser | undefined;
+  let main: { context: BrowserContext; page: Page } | undefined;
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the studio page is opened in beforeAll; use it inside a test");
+    return value;
+  };
+
+  const open = async (failureShot: string, contextOptions: BrowserContextOptions = {}) => {
+    const context = await ready(browser).newContext({ ...DEFAULT_CONTEXT, ...contextOptions });
+    context.on("request", (request) => captured.requests.push(request.url()));
+    const page = await context.newPage();
+    page.on("pageerror", (error) => captured.pageErrors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") captured.consoleErrors.push(message.text());
+    });
+    shots.push({ page, name: failureShot });
+    return { context, page };
+  };
+
+  beforeAll(async () => {
+    ensureChromium();
+    ensureStudioBuilt();
+    server = await startStudioServer();
+    await options.prepare?.(server);
+    browser = await launchChromium();
+    main = await open(options.failureShot ?? "failed", options.context);
+  }, 900_000);
+
+  // A failed step leaves a picture of what the browser showed.
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== "fail") return;
+    const test = task.name.replace(/\W+/g, "-");
+    for (const { page, name } of shots) {
+      await page.screenshot({ path: screenshotPath(`${name}-${test}`) }).catch(() => {});
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  return {
+    ...captured,
+    get server() {
+      return ready(server);
+    },
+    get browser() {
+      return ready(browser);
+    },
+    get context() {
+      return ready(main).context;
+    },
+    get page() {
+      return ready(main).page;
+    },
+    newPage: async (failureShot, contextOptions) => (await open(failureShot, contextOptions)).page,
+  };
+}
+
+/** Fills in and sends the sign-in form the page shows. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel("User name").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Ingests a batch of CDRs from the page (its session cookie signs the request in); the counts the runtime answers. */
+export function ingestFromPage(page: Page, batch: Record<string, unknown>[]): Promise<Record<string, number>> {
+  return page.evaluate(async (body) => {
+    const response = await fetch("/api/v1/sessions", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return ((await response.json()) as { counts: Record<string, number> }).counts;
+  }, batch);
+}
+
+/** The page loaded nothing from another host than the studio's (data: and blob: URLs are the page's own). */
+export function expectNothingForeign(requests: string[], studioUrl: string): void {
+  const origin = new URL(studioUrl).origin;
+  expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url))).toEqual([]);
+}
+
+/** No uncaught script error, and no console error but the refusals the test asked for (`expected`). */
+export function expectNoScriptErrors(captured: CapturedTraffic, expected: RegExp): void {
+  expect(captured.pageErrors).toEqual([]);
+  expect(captured.consoleErrors.filter((e) => !expected.test(e))).toEqual([]);
 }

@@ -2,71 +2,35 @@
 // read off the screen), the editor signs in elsewhere, sees no Users section and is refused the API, changes their
 // own password; the admin disables the editor, whose still-open browser is signed out at its next request; and the
 // admin's attempt to demote themselves is refused in words. Screenshots go to test-output/screenshots/users-*.png.
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { request as playwrightRequest } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  ensureChromium,
-  ensureStudioBuilt,
-  launchChromium,
-  type StudioServer,
-  screenshotPath,
-  startStudioServer,
-} from "./setup.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { expectNoScriptErrors, screenshotPath, signIn, useStudioPage } from "./setup.ts";
 
 const EDITOR = "eddie.editor";
 const EDITOR_NEW_PASSWORD = "eddie's own longer password";
 
-let server: StudioServer;
-let browser: Browser;
-let adminContext: BrowserContext;
-let editorContext: BrowserContext;
+const studio = useStudioPage({
+  failureShot: "failed-users-admin",
+  context: { permissions: ["clipboard-read", "clipboard-write"] },
+});
+/** The admin's browser, and the editor's, apart. */
 let admin: Page;
 let editor: Page;
 /** The editor's password as the create dialog showed it. */
 let generatedPassword = "";
-const pageErrors: string[] = [];
-const consoleErrors: string[] = [];
-
-function watch(page: Page): Page {
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error") consoleErrors.push(message.text());
-  });
-  return page;
-}
 
 beforeAll(async () => {
-  ensureChromium();
-  ensureStudioBuilt();
-  server = await startStudioServer();
-  browser = await launchChromium();
-  const options = { viewport: { width: 1280, height: 800 }, locale: "en-GB" };
-  adminContext = await browser.newContext({ ...options, permissions: ["clipboard-read", "clipboard-write"] });
-  editorContext = await browser.newContext(options);
-  admin = watch(await adminContext.newPage());
-  editor = watch(await editorContext.newPage());
-}, 900_000);
-
-afterEach(async ({ task }) => {
-  if (task.result?.state !== "fail") return;
-  const name = task.name.replace(/\W+/g, "-");
-  await admin?.screenshot({ path: screenshotPath(`failed-users-admin-${name}`) }).catch(() => {});
-  await editor?.screenshot({ path: screenshotPath(`failed-users-editor-${name}`) }).catch(() => {});
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  admin = studio.page;
+  editor = await studio.newPage("failed-users-editor");
 });
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: screenshotPath(`users-${name}`) });
 
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("User name").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+/** Signs in on the login page and waits for the shell to show who is signed in. */
+async function signInAs(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${studio.server.url}/login`);
+  await signIn(page, username, password);
   await page.getByTestId("current-user").filter({ hasText: username }).waitFor();
 }
 
@@ -74,7 +38,7 @@ const row = (page: Page, username: string) => page.getByTestId("users").locator(
 
 describe("user management in Chromium", { timeout: 120_000 }, () => {
   it("shows admins a Users section apart from the work sections, listing the users", async () => {
-    await signIn(admin, server.username, server.password);
+    await signInAs(admin, studio.server.username, studio.server.password);
     // The work sections are unchanged; Users is in its own "Studio access" navigation.
     const main = admin.getByRole("navigation", { name: "Main" });
     expect(await main.locator("a .label").allTextContents()).not.toContain("Users");
@@ -90,9 +54,9 @@ describe("user management in Chromium", { timeout: 120_000 }, () => {
     await rows.first().waitFor();
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-user")))).toEqual([
       "admin",
-      server.username,
+      studio.server.username,
     ]);
-    const me = row(admin, server.username);
+    const me = row(admin, studio.server.username);
     expect(await me.getByRole("rowheader").textContent()).toContain("you");
     expect(await me.getByRole("cell").nth(0).textContent()).toBe("admin");
     expect(await me.getByRole("cell").nth(1).textContent()).toBe("active");
@@ -146,7 +110,7 @@ describe("user management in Chromium", { timeout: 120_000 }, () => {
     await admin.getByRole("button", { name: "Sign out" }).click();
     await admin.getByRole("heading", { name: "Sign in to Voltrate Studio" }).waitFor();
 
-    await signIn(editor, EDITOR, generatedPassword);
+    await signInAs(editor, EDITOR, generatedPassword);
     expect(await editor.getByTestId("current-user").textContent()).toContain("editor");
     await editor.getByRole("navigation", { name: "Main" }).waitFor();
     expect(await editor.getByRole("navigation", { name: "Studio access" }).count()).toBe(0);
@@ -160,7 +124,7 @@ describe("user management in Chromium", { timeout: 120_000 }, () => {
     expect(answer.body.detail).toBe(`This needs the role admin; the user "${EDITOR}" has the role editor.`);
 
     // Typed into the address bar, the screen says so instead of failing.
-    await editor.goto(`${server.url}/users`);
+    await editor.goto(`${studio.server.url}/users`);
     await editor.getByRole("heading", { name: "Only admins manage users" }).waitFor();
   });
 
@@ -187,7 +151,7 @@ describe("user management in Chromium", { timeout: 120_000 }, () => {
 
     // This browser stays signed in; elsewhere only the new password works.
     expect(await editor.evaluate(async () => (await fetch("/api/v1/auth/me")).status)).toBe(200);
-    const api = await playwrightRequest.newContext({ baseURL: server.url });
+    const api = await playwrightRequest.newContext({ baseURL: studio.server.url });
     try {
       const login = (password: string) =>
         api.post("/api/v1/auth/login", { data: { username: EDITOR, password }, failOnStatusCode: false });
@@ -199,7 +163,7 @@ describe("user management in Chromium", { timeout: 120_000 }, () => {
   });
 
   it("the admin disables the editor; the editor's open browser is signed out at its next request", async () => {
-    await signIn(admin, server.username, server.password);
+    await signInAs(admin, studio.server.username, studio.server.password);
     await admin.getByRole("navigation", { name: "Studio access" }).getByRole("link", { name: "Users" }).click();
     await row(admin, EDITOR)
       .getByRole("button", { name: `Disable ${EDITOR}` })
@@ -220,15 +184,13 @@ describe("user management in Chromium", { timeout: 120_000 }, () => {
     expect(new URL(editor.url()).pathname).toBe("/login");
     expect(new URL(editor.url()).searchParams.get("next")).toBe("/sessions");
     // And the new password no longer signs in.
-    await editor.getByLabel("User name").fill(EDITOR);
-    await editor.getByLabel("Password").fill(EDITOR_NEW_PASSWORD);
-    await editor.getByRole("button", { name: "Sign in" }).click();
+    await signIn(editor, EDITOR, EDITOR_NEW_PASSWORD);
     await editor.getByRole("alert").filter({ hasText: "The user name or the password is not right." }).waitFor();
   });
 
   it("refuses the admin's attempt to demote or disable themselves, in words", async () => {
-    await row(admin, server.username)
-      .getByRole("button", { name: `Change role of ${server.username}` })
+    await row(admin, studio.server.username)
+      .getByRole("button", { name: `Change role of ${studio.server.username}` })
       .click();
     const dialog = admin.getByTestId("change-role");
     await dialog.getByLabel("Role").selectOption("editor");
@@ -239,13 +201,13 @@ describe("user management in Chromium", { timeout: 120_000 }, () => {
     await shoot(admin, "06-demote-yourself-refused");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await dialog.waitFor({ state: "detached" });
-    expect(await row(admin, server.username).getByRole("cell").nth(0).textContent()).toBe("admin");
+    expect(await row(admin, studio.server.username).getByRole("cell").nth(0).textContent()).toBe("admin");
 
-    await row(admin, server.username)
-      .getByRole("button", { name: `Disable ${server.username}` })
+    await row(admin, studio.server.username)
+      .getByRole("button", { name: `Disable ${studio.server.username}` })
       .click();
     const disable = admin.getByTestId("disable-user");
-    await disable.getByRole("button", { name: `Disable ${server.username}` }).click();
+    await disable.getByRole("button", { name: `Disable ${studio.server.username}` }).click();
     expect(await disable.getByRole("alert").textContent()).toContain("You cannot disable your own account.");
     await disable.getByRole("button", { name: "Cancel" }).click();
     // Still signed in as an admin.
@@ -266,9 +228,9 @@ describe("user management in Chromium", { timeout: 120_000 }, () => {
     ]);
     const who = await dialog.locator("li .hint").allTextContents();
     // Disabling ended the editor's two sessions: the browser's and the one the API check above opened.
-    expect(who[0]).toMatch(new RegExp(`by ${server.username} \\(admin\\) · 2 sessions ended$`));
+    expect(who[0]).toMatch(new RegExp(`by ${studio.server.username} \\(admin\\) · 2 sessions ended$`));
     expect(who[1]).toContain(`by ${EDITOR} (editor)`);
-    expect(who[2]).toContain(`by ${server.username} (admin)`);
+    expect(who[2]).toContain(`by ${studio.server.username} (admin)`);
     await shoot(admin, "07-history");
     await dialog.getByRole("button", { name: "Close" }).click();
 
@@ -284,9 +246,8 @@ describe("user management in Chromium", { timeout: 120_000 }, () => {
   });
 
   it("had no script errors; the console shows only the refusals the test asked for", () => {
-    expect(pageErrors).toEqual([]);
     // 401: before sign-in and the wrong sign-in; 403: the editor's API call; 400: the wrong current password;
     // 409: the taken name and the refusals of your own account.
-    expect(consoleErrors.filter((e) => !/status of (400|401|403|409)/.test(e))).toEqual([]);
+    expectNoScriptErrors(studio, /status of (400|401|403|409)/);
   });
 });

@@ -886,31 +886,51 @@ describe("placeIssue", () => {
   const table = sampleTable();
 
   it("puts conditions[k] on the row's k-th filled cell", () => {
-    expect(placeIssue("rules[0].condition.conditions[0].value", table)).toEqual({ row: 0, column: 0 });
-    expect(placeIssue("rules[0].condition.conditions[2].value", table)).toEqual({ row: 0, column: 2 });
+    expect(placeIssue("rules[0].condition.conditions[0].value", table, decisionTableToRules(table))).toEqual({
+      row: 0,
+      column: 0,
+    });
+    expect(placeIssue("rules[0].condition.conditions[2].value", table, decisionTableToRules(table))).toEqual({
+      row: 0,
+      column: 2,
+    });
     // Row 1 fills columns 3 and 4 only.
-    expect(placeIssue("rules[1].condition.conditions[0].from", table)).toEqual({ row: 1, column: 3 });
-    expect(placeIssue("rules[1].condition.conditions[1].days[0]", table)).toEqual({ row: 1, column: 4 });
+    expect(placeIssue("rules[1].condition.conditions[0].from", table, decisionTableToRules(table))).toEqual({
+      row: 1,
+      column: 3,
+    });
+    expect(placeIssue("rules[1].condition.conditions[1].days[0]", table, decisionTableToRules(table))).toEqual({
+      row: 1,
+      column: 4,
+    });
     // No such test: the row.
-    expect(placeIssue("rules[1].condition.conditions[5].value", table)).toEqual({ row: 1, column: "row" });
+    expect(placeIssue("rules[1].condition.conditions[5].value", table, decisionTableToRules(table))).toEqual({
+      row: 1,
+      column: "row",
+    });
   });
 
   it("puts a row's only test on its cell, and a whole conjunction on the row", () => {
     const single = typeInto(table, 2, "startDay", "Mon").table;
-    expect(placeIssue("rules[2].condition.days", single)).toEqual({ row: 2, column: 4 });
-    expect(placeIssue("rules[0].condition", table)).toEqual({ row: 0, column: "row" });
+    expect(placeIssue("rules[2].condition.days", single, decisionTableToRules(single))).toEqual({ row: 2, column: 4 });
+    expect(placeIssue("rules[0].condition", table, decisionTableToRules(table))).toEqual({ row: 0, column: "row" });
   });
 
   it("places outcomes, row fields and prefixed paths; leaves the rule set's own problems unplaced", () => {
-    expect(placeIssue("rules[0].outcome.tariff.elements[0].components[1].price", table)).toEqual({
+    expect(
+      placeIssue("rules[0].outcome.tariff.elements[0].components[1].price", table, decisionTableToRules(table)),
+    ).toEqual({
       row: 0,
       column: "outcome",
     });
-    expect(placeIssue("body.content.rules[2].outcome.reason", table)).toEqual({ row: 2, column: "outcome" });
-    expect(placeIssue("content.rules[1].name", table)).toEqual({ row: 1, column: "row" });
-    expect(placeIssue("rules[3].outcome", table)).toEqual({ row: null });
-    expect(placeIssue("currency", table)).toEqual({ row: null });
-    expect(placeIssue("scripts.alpha", table)).toEqual({ row: null });
+    expect(placeIssue("body.content.rules[2].outcome.reason", table, decisionTableToRules(table))).toEqual({
+      row: 2,
+      column: "outcome",
+    });
+    expect(placeIssue("content.rules[1].name", table, decisionTableToRules(table))).toEqual({ row: 1, column: "row" });
+    expect(placeIssue("rules[3].outcome", table, decisionTableToRules(table))).toEqual({ row: null });
+    expect(placeIssue("currency", table, decisionTableToRules(table))).toEqual({ row: null });
+    expect(placeIssue("scripts.alpha", table, decisionTableToRules(table))).toEqual({ row: null });
   });
 
   it("places the model check's problems with a typed cell on that cell", () => {
@@ -918,9 +938,61 @@ describe("placeIssue", () => {
     const edited = typeInto(sampleTable(ruleset), 0, "powerKw", "≥ fifty").table;
     const issues = rulesetIssues(rulesetFromDecisionTable(ruleset, edited));
     expect(issues.map((i) => i.path)).toEqual(["rules[0].condition.conditions[2].value"]);
-    const place = placeIssue(issues[0]?.path ?? "", edited);
+    const place = placeIssue(issues[0]?.path ?? "", edited, decisionTableToRules(edited));
     expect(place).toEqual({ row: 0, column: 2 });
     expect(edited.columns[2]?.property).toBe("powerKw");
+  });
+
+  it("finds a test by its place in the rule when the blocks list the tests out of column order", () => {
+    const ruleset = sampleRuleset();
+    // Written in the blocks: power first, then the CPO (the table's columns are cpo, powerType, powerKw, …).
+    ruleset.rules[1] = {
+      id: "ionity-fast",
+      name: "Fast at ION",
+      enabled: true,
+      condition: {
+        op: "all",
+        conditions: [
+          { op: "gte", property: "powerKw", value: "fifty" },
+          { op: "eq", property: "cpo", value: "DE*ION" },
+        ],
+      },
+      outcome: { type: "markup", factor: "1.10" },
+    };
+    const table = sampleTable(ruleset);
+    expect(table.columns.map((c) => c.property)).toEqual(["cpo", "powerType", "powerKw"]);
+    const issues = rulesetIssues(ruleset);
+    expect(issues.map((i) => i.path)).toEqual(["rules[1].condition.conditions[0].value"]);
+    // conditions[0] is the power test: column 2, not the row's first filled cell (cpo, column 0).
+    expect(placeIssue(issues[0]?.path ?? "", table, ruleset.rules)).toEqual({ row: 1, column: 2 });
+    expect(placeIssue("rules[1].condition.conditions[1].value", table, ruleset.rules)).toEqual({ row: 1, column: 0 });
+  });
+
+  it("skips an always inside an all, which has no cell, and puts its own problems on the row", () => {
+    const ruleset = sampleRuleset();
+    ruleset.rules[1] = {
+      id: "weekend",
+      name: "Weekend at ABC",
+      enabled: true,
+      condition: {
+        op: "all",
+        conditions: [
+          { op: "always" },
+          { op: "dayOfWeek", days: ["SATURDAY", "SUNDAY"] },
+          { op: "eq", property: "cpo", value: "NL*ABC" },
+        ],
+      },
+      outcome: { type: "markup", factor: "1.10" },
+    };
+    const table = sampleTable(ruleset);
+    // Columns: cpo 0, powerType 1, powerKw 2 (rule 0), startDay 3 (rule 1).
+    expect(table.columns.map((c) => c.property)).toEqual(["cpo", "powerType", "powerKw", "startDay"]);
+    expect(placeIssue("rules[1].condition.conditions[1].days[0]", table, ruleset.rules)).toEqual({
+      row: 1,
+      column: 3,
+    });
+    expect(placeIssue("rules[1].condition.conditions[2].value", table, ruleset.rules)).toEqual({ row: 1, column: 0 });
+    expect(placeIssue("rules[1].condition.conditions[0]", table, ruleset.rules)).toEqual({ row: 1, column: "row" });
   });
 
   it("files problems under row:column keys", () => {

@@ -1,16 +1,14 @@
 // Backtests on real components (the pipeline harness): sessions priced by the published sales ruleset, then a draft
 // with a higher markup re-prices them; the differences are checked by hand.
 import type { Ruleset } from "@voltrate/sdk/rules";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../http/app.ts";
 import { backtestRoutes } from "../http/routes/backtest.ts";
 import { masterDataPort } from "../pipeline/master-data-port.ts";
 import {
   cdr221,
   type PipelineHarness,
+  type PipelineHarnessParts,
   salesRuleset,
-  seedWorld,
   startPipelineHarness,
   WORLD,
 } from "../pipeline/test-support.ts";
@@ -20,8 +18,10 @@ let h: PipelineHarness;
 const EDITOR = { id: "test", name: "backtest tests", via: "api" as const };
 
 beforeAll(async () => {
-  h = await startPipelineHarness();
-  await seedWorld(h);
+  h = await startPipelineHarness({
+    world: true,
+    routes: (parts) => [backtestRoutes({ ...depsOf(parts), apiKeys: parts.host.apiKeys })],
+  });
   // Two AllBright sessions: 20 kWh and 10 kWh, on different days.
   for (const [id, start, end, kwh] of [
     ["BT-1", "2025-03-05T10:00:00Z", "2025-03-05T11:00:00Z", 20],
@@ -36,7 +36,12 @@ afterAll(async () => {
   await h?.close();
 });
 
-const deps = () => ({ rules: h.rules, records: h.pipeline.records, masterData: masterDataPort(h.md) });
+const depsOf = ({ rules, pipeline, md }: PipelineHarnessParts) => ({
+  rules,
+  records: pipeline.records,
+  masterData: masterDataPort(md),
+});
+const deps = () => depsOf(h);
 
 describe("backtest", () => {
   it("the published version itself reproduces what was billed", async () => {
@@ -100,15 +105,7 @@ describe("backtest", () => {
 
 describe("POST /api/v1/rulesets/{id}/backtest", () => {
   const post = async (role: "viewer" | "editor", body: unknown, id: string = WORLD.salesRuleset) => {
-    const app = createApp({
-      logger: pino({ level: "silent" }),
-      routes: [backtestRoutes({ ...deps(), apiKeys: h.host.apiKeys })],
-    });
-    return app.request(`/api/v1/rulesets/${id}/backtest`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${await h.host.keyFor(role)}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
+    return h.request(`/api/v1/rulesets/${id}/backtest`, { role, json: body });
   };
 
   it("needs the editor role", async () => {

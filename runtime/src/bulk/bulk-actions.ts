@@ -9,16 +9,27 @@
 // - an item is marked `running` (with the session's revision number then) before its session is reprocessed, and
 //   `done` with the outcome after; an item found `running` on resume is resolved by looking for the revision this
 //   action made (its reason names the action), so a session whose revision was recorded is not reprocessed again;
-// - one runner at a time holds the action's lease (renewed as it works; taken over when stale);
+// - one runner at a time holds the action's lease (renewed as it works; taken over when stale), as for every leased
+//   run (../scheduler/leased-runs.ts);
 // - when the scheduler stops mid-run, the runner finishes the session in hand, queues a follow-up `bulk:run` and
 //   returns; after a crash, the scheduler takes the job over once its lock is stale.
-import { randomUUID } from "node:crypto";
 import { type Collection, DuplicateKeyError, type Filter, type Store } from "@voltrate/sdk";
 import type { Logger } from "../logging/logger.ts";
 import { type Pipeline, SessionNotFoundError } from "../pipeline/pipeline.ts";
 import type { SessionDoc, SessionQuery } from "../pipeline/records.ts";
 import { describeInstruction, type Instruction, type SessionStatus } from "../pipeline/vocabulary.ts";
-import type { JobHandler, Scheduler } from "../scheduler/index.ts";
+import type { Scheduler } from "../scheduler/index.ts";
+import {
+  ACTIVE_STATUSES,
+  type LeaseClaim,
+  type LeasedRunFields,
+  type LeasedRunStatus,
+  LeasedRuns,
+  type LeasedRunTimesView,
+  leasedRunTimesView,
+  newLeasedRun,
+  progressPercent,
+} from "../scheduler/leased-runs.ts";
 
 export const BULK_ACTIONS_COLLECTION = "bulk_actions";
 export const BULK_ITEMS_COLLECTION = "bulk_action_items";
@@ -27,7 +38,7 @@ export const BULK_RUN_JOB = "bulk:run";
 /** Errors kept on the action (the items keep every one). */
 export const MAX_LISTED_ERRORS = 100;
 
-export type BulkStatus = "queued" | "running" | "done" | "failed" | "cancelled";
+export type BulkStatus = LeasedRunStatus;
 
 /** Which sessions: the sessions of a drop-out case (when the action starts), explicit ids, or a filter. */
 export type BulkSelection =
@@ -47,14 +58,12 @@ export type BulkSelection =
 
 export type BulkError = { sessionId: string; message: string };
 
-export type BulkActionDoc = {
-  _id: string;
+export type BulkActionDoc = LeasedRunFields & {
   selection: BulkSelection;
   action: "reprocess";
   instruction: Instruction | null;
   reason: string;
   requestedBy: string;
-  status: BulkStatus;
   /** Sessions selected (known once the selection is frozen; 0 before). */
   total: number;
   processed: number;
@@ -70,15 +79,6 @@ export type BulkActionDoc = {
   errors: BulkError[];
   /** The selection has been frozen into items. */
   materialized: boolean;
-  /** Why the action failed as a whole. */
-  failure: string | null;
-  lease: string | null;
-  leaseAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  cancelledBy: string | null;
 };
 
 export type BulkItemOutcome = "succeeded" | "still-failing" | "skipped" | "error";
@@ -99,7 +99,7 @@ export type BulkItemDoc = {
 };
 
 /** A bulk action as the API shows it. */
-export interface BulkActionView {
+export interface BulkActionView extends LeasedRunTimesView {
   id: string;
   selection: BulkSelection;
   action: "reprocess";
@@ -117,12 +117,6 @@ export interface BulkActionView {
   errors: BulkError[];
   /** processed / total in percent (0 decimals; 100 when done with nothing to do). */
   progress: number;
-  failure?: string;
-  cancelledBy?: string;
-  createdAt: string;
-  updatedAt: string;
-  startedAt?: string;
-  finishedAt?: string;
 }
 
 export interface BulkRequest {
@@ -154,16 +148,13 @@ export class BulkActionStateError extends Error {
   override name = "BulkActionStateError";
 }
 
-const ACTIVE: BulkStatus[] = ["queued", "running"];
-
 /** What a revision's reason says so that its action can be recognised on resume. */
 export function bulkReasonOf(doc: Pick<BulkActionDoc, "_id" | "reason" | "requestedBy">): string {
   return `${doc.reason} (bulk action ${doc._id}, requested by ${doc.requestedBy})`;
 }
 
 export function viewOf(doc: BulkActionDoc): BulkActionView {
-  const progress =
-    doc.total > 0 ? Math.floor((doc.processed / doc.total) * 100) : doc.status === "done" && doc.materialized ? 100 : 0;
+  const progress = progressPercent(doc.processed, doc.total, doc.status === "done" && doc.materialized);
   return {
     id: doc._id,
     selection: doc.selection,
@@ -180,12 +171,7 @@ export function viewOf(doc: BulkActionDoc): BulkActionView {
     errorCount: doc.errorCount,
     errors: doc.errors,
     progress,
-    ...(doc.failure ? { failure: doc.failure } : {}),
-    ...(doc.cancelledBy ? { cancelledBy: doc.cancelledBy } : {}),
-    createdAt: doc.createdAt.toISOString(),
-    updatedAt: doc.updatedAt.toISOString(),
-    ...(doc.startedAt ? { startedAt: doc.startedAt.toISOString() } : {}),
-    ...(doc.finishedAt ? { finishedAt: doc.finishedAt.toISOString() } : {}),
+    ...leasedRunTimesView(doc),
   };
 }
 
@@ -201,6 +187,7 @@ const TALLY_KEY: Record<BulkItemOutcome, keyof Tally> = {
 export class BulkActions {
   readonly actions: Collection<BulkActionDoc>;
   readonly items: Collection<BulkItemDoc>;
+  private readonly leased: LeasedRuns<BulkActionDoc>;
   private readonly opts: BulkActionsOptions;
   private readonly chunkSize: number;
   private readonly leaseMs: number;
@@ -213,43 +200,42 @@ export class BulkActions {
     this.chunkSize = options.chunkSize ?? 50;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.clock = options.now ?? (() => new Date());
+    this.leased = new LeasedRuns({
+      collection: this.actions,
+      scheduler: options.scheduler,
+      job: BULK_RUN_JOB,
+      idKey: "bulkId",
+      leaseMs: this.leaseMs,
+      clock: this.clock,
+      notFound: (id) => new BulkActionNotFoundError(`no bulk action ${id}`),
+      notCancellable: (id, status) =>
+        new BulkActionStateError(`bulk action ${id} is ${status}; only a queued or running action can be cancelled`),
+    });
   }
 
   /** Creates the indexes and defines the `bulk:run` job (before or after the scheduler starts). */
   async init(): Promise<void> {
-    await this.actions.createIndex({ key: { createdAt: -1 }, name: "created" });
-    await this.actions.createIndex({ key: { status: 1 }, name: "status" });
     await this.items.createIndex({ key: { bulkId: 1, status: 1 }, name: "bulk_status" });
-    const handler: JobHandler<{ bulkId?: unknown }> = async (job) => {
-      const bulkId = job.attrs.data?.bulkId;
-      if (typeof bulkId !== "string") throw new Error(`${BULK_RUN_JOB}: job data must be { bulkId }`);
-      await this.run(bulkId, () => job.touch());
-    };
-    this.opts.scheduler.define(BULK_RUN_JOB, handler, { lockLifetime: this.leaseMs, concurrency: 2 });
-    await this.resumeActive();
+    await this.leased.init((bulkId, touch) => this.run(bulkId, touch));
   }
 
   /**
    * The start-up check: queues a run for every action left queued or running, should its job have been lost (a
    * run that finds another runner's lease fresh looks again later; one that finds the action finished does nothing).
    */
-  async resumeActive(): Promise<number> {
-    const active = await this.actions.find({ status: { $in: ACTIVE } }, { projection: { _id: 1 } });
-    for (const a of active) await this.opts.scheduler.now(BULK_RUN_JOB, { bulkId: a._id });
-    return active.length;
+  resumeActive(): Promise<number> {
+    return this.leased.resumeActive();
   }
 
   /** Records a bulk action (queued) and queues its job. */
   async create(request: BulkRequest): Promise<BulkActionView> {
-    const now = this.clock();
     const doc: BulkActionDoc = {
-      _id: `bulk_${randomUUID().replace(/-/g, "").slice(0, 20)}`,
+      ...newLeasedRun("bulk", this.clock()),
       selection: request.selection,
       action: "reprocess",
       instruction: request.instruction ?? null,
       reason: request.reason,
       requestedBy: request.requestedBy,
-      status: "queued",
       total: 0,
       processed: 0,
       succeeded: 0,
@@ -258,23 +244,8 @@ export class BulkActions {
       errorCount: 0,
       errors: [],
       materialized: false,
-      failure: null,
-      lease: null,
-      leaseAt: null,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      finishedAt: null,
-      cancelledBy: null,
     };
-    await this.actions.insertOne(doc);
-    try {
-      await this.opts.scheduler.now(BULK_RUN_JOB, { bulkId: doc._id });
-    } catch (error) {
-      const failure = `cannot queue the job: ${(error as Error).message}`;
-      await this.actions.updateOne({ _id: doc._id }, { $set: { status: "failed", failure, updatedAt: this.clock() } });
-      throw error;
-    }
+    await this.leased.insertAndQueue(doc);
     return viewOf(doc);
   }
 
@@ -294,18 +265,7 @@ export class BulkActions {
 
   /** Cancels a queued or running action: the session in hand is finished, the rest is left alone. */
   async cancel(id: string, by: string): Promise<BulkActionView> {
-    const now = this.clock();
-    const after = await this.actions.findOneAndUpdate(
-      { _id: id, status: { $in: ACTIVE } },
-      { $set: { status: "cancelled", cancelledBy: by, updatedAt: now, finishedAt: now } },
-      { returnDocument: "after" },
-    );
-    if (after) return viewOf(after);
-    const doc = await this.actions.findOne({ _id: id });
-    if (!doc) throw new BulkActionNotFoundError(`no bulk action ${id}`);
-    throw new BulkActionStateError(
-      `bulk action ${id} is ${doc.status}; only a queued or running action can be cancelled`,
-    );
+    return viewOf(await this.leased.cancel(id, by));
   }
 
   /**
@@ -313,17 +273,9 @@ export class BulkActions {
    * chunk. Returns when done, cancelled, when another runner holds the lease, or when the scheduler stops.
    */
   async run(bulkId: string, touch: () => Promise<void> = async () => {}): Promise<void> {
-    const lease = randomUUID();
-    const doc = await this.takeLease(bulkId, lease);
-    if (!doc) {
-      // Another runner holds the lease (or held it when it died): look again once that lease would be stale.
-      const held = await this.actions.findOne({ _id: bulkId });
-      if (held && ACTIVE.includes(held.status) && held.leaseAt) {
-        const when = new Date(Math.max(held.leaseAt.getTime() + this.leaseMs + 250, this.clock().getTime() + 250));
-        await this.opts.scheduler.schedule(when, BULK_RUN_JOB, { bulkId });
-      }
-      return;
-    }
+    const taken = await this.leased.acquire(bulkId, (claim) => this.takeLease(bulkId, claim));
+    if (!taken) return;
+    const { doc, lease } = taken;
     try {
       if (!doc.materialized) await this.materialize(doc);
       await this.resolveInterrupted(doc);
@@ -354,7 +306,7 @@ export class BulkActions {
         if (stop === "stopping") {
           // The scheduler is stopping: leave the rest to a follow-up run (queued now, run after the restart).
           await this.release(bulkId, lease);
-          await this.opts.scheduler.now(BULK_RUN_JOB, { bulkId });
+          await this.leased.queue(bulkId);
           return;
         }
         if (stop) {
@@ -362,40 +314,21 @@ export class BulkActions {
           return;
         }
       }
-      const now = this.clock();
-      await this.actions.updateOne(
-        { _id: bulkId, lease, status: "running" },
-        { $set: { status: "done", finishedAt: now, updatedAt: now, lease: null, leaseAt: null } },
-      );
+      await this.leased.finish(bulkId, lease, { status: "done" });
       this.opts.logger?.info({ bulkId }, "bulk action done");
     } catch (error) {
       if (!this.opts.scheduler.state().running) throw error;
       this.opts.logger?.error({ err: error, bulkId }, "bulk action failed");
-      const now = this.clock();
-      await this.actions
-        .updateOne(
-          { _id: bulkId, lease, status: "running" },
-          {
-            $set: {
-              status: "failed",
-              failure: (error as Error)?.message ?? String(error),
-              finishedAt: now,
-              updatedAt: now,
-              lease: null,
-              leaseAt: null,
-            },
-          },
-        )
+      await this.leased
+        .finish(bulkId, lease, { status: "failed", failure: (error as Error)?.message ?? String(error) })
         .catch(() => {});
       throw error;
     }
   }
 
-  private async takeLease(bulkId: string, lease: string): Promise<BulkActionDoc | null> {
-    const now = this.clock();
-    const stale = new Date(now.getTime() - this.leaseMs);
+  private async takeLease(bulkId: string, { lease, now, staleBefore }: LeaseClaim): Promise<BulkActionDoc | null> {
     const doc = await this.actions.findOneAndUpdate(
-      { _id: bulkId, status: { $in: ACTIVE }, $or: [{ lease: null }, { leaseAt: { $lt: stale } }] },
+      { _id: bulkId, status: { $in: ACTIVE_STATUSES }, $or: [{ lease: null }, { leaseAt: { $lt: staleBefore } }] },
       { $set: { status: "running", lease, leaseAt: now, updatedAt: now } },
       { returnDocument: "after" },
     );

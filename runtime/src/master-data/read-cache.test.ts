@@ -2,32 +2,22 @@
 // through any repository on the store is seen by the next lookup, a cached answer cannot be changed by a caller, and
 // — for stores other processes write to (MongoDB) — the shared generation document makes one process see another's
 // writes. Two caches on one store stand in for two processes here: they share the data but not their memory.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Basics, createBasics } from "./fixtures.ts";
+import { describe, expect, it } from "vitest";
 import { MasterDataReadCache, readCacheOf } from "./read-cache.ts";
 import { createMasterData } from "./service.ts";
-import { testActor as by, type MasterDataTestContext, openTestMasterData } from "./test-support.ts";
+import { testActor as by, useMasterDataWithBasics } from "./test-support.ts";
 
-let ctx: MasterDataTestContext;
-let basics: Basics;
-
-beforeEach(async () => {
-  ctx = await openTestMasterData();
-  basics = await createBasics(ctx.md, by);
-});
-afterEach(async () => {
-  await ctx.close();
-});
+const world = useMasterDataWithBasics();
 
 const FEB = "2026-02-15T12:00:00Z";
 const APR = "2026-04-15T12:00:00Z";
 
 describe("master data read cache", () => {
   it("answers a repeated lookup from memory, with the same result", async () => {
-    const cache = readCacheOf(ctx.store);
-    const first = await ctx.md.tokens.byUid("04AA11BB22", FEB);
+    const cache = readCacheOf(world.ctx.store);
+    const first = await world.ctx.md.tokens.byUid("04AA11BB22", FEB);
     const before = { ...cache.stats };
-    const second = await ctx.md.tokens.byUid("04AA11BB22", FEB);
+    const second = await world.ctx.md.tokens.byUid("04AA11BB22", FEB);
     expect(second).toEqual(first);
     // byUid = key owner + the token's records: two lookups, both hits.
     expect(cache.stats.hits - before.hits).toBe(2);
@@ -35,78 +25,84 @@ describe("master data read cache", () => {
   });
 
   it("sees a write made through another repository on the same store at the next lookup", async () => {
-    const other = createMasterData(ctx.store, { now: ctx.clock.now });
-    expect((await ctx.md.contracts.get(basics.contractId, APR))?.data.productCode).toBe("FLEX");
+    const other = createMasterData(world.ctx.store, { now: world.ctx.clock.now });
+    expect((await world.ctx.md.contracts.get(world.basics.contractId, APR))?.data.productCode).toBe("FLEX");
     await other.contracts.change(
-      basics.contractId,
+      world.basics.contractId,
       { effectiveFrom: "2026-04-01T00:00:00Z", data: { productCode: "FLEX-PLUS" } },
       by,
     );
-    expect((await ctx.md.contracts.get(basics.contractId, APR))?.data.productCode).toBe("FLEX-PLUS");
+    expect((await world.ctx.md.contracts.get(world.basics.contractId, APR))?.data.productCode).toBe("FLEX-PLUS");
     // The period before the change keeps its answer.
-    expect((await ctx.md.contracts.get(basics.contractId, FEB))?.data.productCode).toBe("FLEX");
+    expect((await world.ctx.md.contracts.get(world.basics.contractId, FEB))?.data.productCode).toBe("FLEX");
   });
 
   it("forgets a missing key once a record claims it", async () => {
-    expect(await ctx.md.tokens.byUid("04CC33DD44", APR)).toBeNull();
-    await ctx.md.tokens.create(
-      { data: { uid: "04CC33DD44", type: "RFID", contractId: basics.contractId }, validFrom: "2026-03-01T00:00:00Z" },
+    expect(await world.ctx.md.tokens.byUid("04CC33DD44", APR)).toBeNull();
+    await world.ctx.md.tokens.create(
+      {
+        data: { uid: "04CC33DD44", type: "RFID", contractId: world.basics.contractId },
+        validFrom: "2026-03-01T00:00:00Z",
+      },
       by,
     );
-    expect((await ctx.md.tokens.byUid("04CC33DD44", APR))?.data.uid).toBe("04CC33DD44");
+    expect((await world.ctx.md.tokens.byUid("04CC33DD44", APR))?.data.uid).toBe("04CC33DD44");
   });
 
   it("forgets the referrers of an entity when a new one refers to it", async () => {
-    expect(await ctx.md.tokens.ofContract(basics.contractId, APR)).toHaveLength(1);
-    await ctx.md.tokens.create(
-      { data: { uid: "04EE55FF66", type: "RFID", contractId: basics.contractId }, validFrom: "2026-03-01T00:00:00Z" },
+    expect(await world.ctx.md.tokens.ofContract(world.basics.contractId, APR)).toHaveLength(1);
+    await world.ctx.md.tokens.create(
+      {
+        data: { uid: "04EE55FF66", type: "RFID", contractId: world.basics.contractId },
+        validFrom: "2026-03-01T00:00:00Z",
+      },
       by,
     );
-    const tokens = await ctx.md.tokens.ofContract(basics.contractId, APR);
+    const tokens = await world.ctx.md.tokens.ofContract(world.basics.contractId, APR);
     expect(tokens.map((t) => t.data.uid).sort()).toEqual(["04AA11BB22", "04EE55FF66"]);
   });
 
   it("hands out answers no caller can change", async () => {
-    const token = await ctx.md.tokens.byUid("04AA11BB22", FEB);
+    const token = await world.ctx.md.tokens.byUid("04AA11BB22", FEB);
     expect(token).not.toBeNull();
     expect(() => {
       (token?.data as { uid: string }).uid = "tampered";
     }).toThrow(TypeError);
-    expect((await ctx.md.tokens.byUid("04AA11BB22", FEB))?.data.uid).toBe("04AA11BB22");
+    expect((await world.ctx.md.tokens.byUid("04AA11BB22", FEB))?.data.uid).toBe("04AA11BB22");
   });
 
   it("with a shared generation, one process sees another's write; without, it would not", async () => {
-    const clock = { now: ctx.clock.now };
-    const processA = createMasterData(ctx.store, {
+    const clock = { now: world.ctx.clock.now };
+    const processA = createMasterData(world.ctx.store, {
       ...clock,
-      cache: new MasterDataReadCache(ctx.store, { shared: true }),
+      cache: new MasterDataReadCache(world.ctx.store, { shared: true }),
     });
-    const processB = createMasterData(ctx.store, {
+    const processB = createMasterData(world.ctx.store, {
       ...clock,
-      cache: new MasterDataReadCache(ctx.store, { shared: true }),
+      cache: new MasterDataReadCache(world.ctx.store, { shared: true }),
     });
-    const isolated = createMasterData(ctx.store, {
+    const isolated = createMasterData(world.ctx.store, {
       ...clock,
-      cache: new MasterDataReadCache(ctx.store, { shared: false }),
+      cache: new MasterDataReadCache(world.ctx.store, { shared: false }),
     });
     for (const md of [processA, isolated]) {
-      expect((await md.contracts.get(basics.contractId, APR))?.data.productCode).toBe("FLEX");
+      expect((await md.contracts.get(world.basics.contractId, APR))?.data.productCode).toBe("FLEX");
     }
     await processB.contracts.change(
-      basics.contractId,
+      world.basics.contractId,
       { effectiveFrom: "2026-04-01T00:00:00Z", data: { productCode: "FLEX-PLUS" } },
       by,
     );
-    expect((await processA.contracts.get(basics.contractId, APR))?.data.productCode).toBe("FLEX-PLUS");
+    expect((await processA.contracts.get(world.basics.contractId, APR))?.data.productCode).toBe("FLEX-PLUS");
     // The control: a cache that neither reads nor bumps the shared generation keeps its old answer, which is why
     // the shared generation exists (and why an embedded store, owned by one process, can do without it).
-    expect((await isolated.contracts.get(basics.contractId, APR))?.data.productCode).toBe("FLEX");
+    expect((await isolated.contracts.get(world.basics.contractId, APR))?.data.productCode).toBe("FLEX");
   });
 
   it("shares one generation read among the lookups that arrive while a read is in flight", async () => {
-    const cache = new MasterDataReadCache(ctx.store, { shared: true });
-    const md = createMasterData(ctx.store, { now: ctx.clock.now, cache });
-    const generations = ctx.store.collection("master_data_generation");
+    const cache = new MasterDataReadCache(world.ctx.store, { shared: true });
+    const md = createMasterData(world.ctx.store, { now: world.ctx.clock.now, cache });
+    const generations = world.ctx.store.collection("master_data_generation");
     const findOne = generations.findOne.bind(generations);
     let reads = 0;
     generations.findOne = ((...args: Parameters<typeof findOne>) => {

@@ -5,10 +5,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Role, Store } from "@voltrate/sdk";
 import { pino } from "pino";
+import { afterEach, beforeEach } from "vitest";
 import { ApiKeys } from "../auth/api-keys.ts";
 import { type App, createApp } from "../http/app.ts";
 import { masterDataRoutes } from "../http/routes/master-data.ts";
 import { openStore } from "../store/index.ts";
+import { type Basics, createBasics } from "./fixtures.ts";
 import type { Actor } from "./model.ts";
 import { createMasterData, type MasterData } from "./service.ts";
 
@@ -56,6 +58,30 @@ export async function openTestMasterData(
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What every test of a file starts from: a fresh store with the basics of fixtures.ts. */
+export interface MasterDataWithBasics {
+  /** Replaceable by a test that closes the store itself (its `close` is what runs after the test). */
+  ctx: MasterDataTestContext;
+  basics: Basics;
+}
+
+/**
+ * Registers the file's hooks: before each test, master data on a fresh store with the basics (an administration, a
+ * CPO, a driver with a contract and a card); after it, the store closed and removed. The fields are set by the first
+ * hook.
+ */
+export function useMasterDataWithBasics(): MasterDataWithBasics {
+  const world = {} as MasterDataWithBasics;
+  beforeEach(async () => {
+    world.ctx = await openTestMasterData();
+    world.basics = await createBasics(world.ctx.md, testActor);
+  });
+  afterEach(async () => {
+    await world.ctx.close();
+  });
+  return world;
 }
 
 export interface MasterDataApiContext extends MasterDataTestContext {

@@ -1,13 +1,14 @@
 // The pipeline on real components for tests and benchmarks: the embedded store in a temporary folder, the plugin host
 // with the real VAT and FX plugins (ECB rates from the FX plugin's test fixture), the master data service, the rules
-// service with published versions, the pipeline, and the HTTP app with the session and drop-out routes and API keys.
+// service with published versions, the pipeline, and the HTTP app with the session and drop-out routes (and whichever
+// routes a test adds) and API keys.
 // `seedWorld` records a small, hand-checkable world: one Dutch administration, a Dutch and a Swiss CPO, a driver.
 import path from "node:path";
 import fxPlugin from "@voltrate/plugin-fx";
 import vatPlugin from "@voltrate/plugin-vat";
 import type { DropOutOpenedEvent, Role, SessionPricedEvent, VoltratePlugin } from "@voltrate/sdk";
 import type { Ruleset } from "@voltrate/sdk/rules";
-import { type App, createApp } from "../http/app.ts";
+import { type App, createApp, type RouteModule } from "../http/app.ts";
 import { dropOutRoutes } from "../http/routes/dropouts.ts";
 import { sessionRoutes } from "../http/routes/sessions.ts";
 import { type Actor, createMasterData, type MasterData } from "../master-data/index.ts";
@@ -33,11 +34,25 @@ export interface PipelineHarness {
   priced: SessionPricedEvent[];
   dropOuts: DropOutOpenedEvent[];
   /** `app.request` with the key of `role` and a JSON body. */
-  request(pathname: string, init?: { method?: string; role?: Role; json?: unknown; body?: string }): Promise<Response>;
+  request(
+    pathname: string,
+    init?: { method?: string; role?: Role; json?: unknown; body?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
-export async function startPipelineHarness(options: { plugins?: VoltratePlugin[] } = {}): Promise<PipelineHarness> {
+/** What the routes a test adds are built from. */
+export type PipelineHarnessParts = Pick<PipelineHarness, "host" | "md" | "rules" | "pipeline">;
+
+export interface PipelineHarnessOptions {
+  plugins?: VoltratePlugin[];
+  /** Routes mounted on the app besides the session and drop-out routes. */
+  routes?: (parts: PipelineHarnessParts) => RouteModule[];
+  /** Records the world (`seedWorld`) once started. */
+  world?: boolean;
+}
+
+export async function startPipelineHarness(options: PipelineHarnessOptions = {}): Promise<PipelineHarness> {
   const host = await startPluginTestHost({
     plugins: [
       { plugin: vatPlugin },
@@ -72,8 +87,10 @@ export async function startPipelineHarness(options: { plugins?: VoltratePlugin[]
       routes: [
         sessionRoutes({ pipeline, apiKeys: host.apiKeys }),
         dropOutRoutes({ cases: pipeline.cases, apiKeys: host.apiKeys }),
+        ...(options.routes?.({ host, md, rules, pipeline }) ?? []),
       ],
     });
+    if (options.world) await seedWorld({ md, rules });
     return {
       host,
       md,
@@ -83,7 +100,7 @@ export async function startPipelineHarness(options: { plugins?: VoltratePlugin[]
       priced,
       dropOuts,
       async request(pathname, init = {}) {
-        const headers = new Headers();
+        const headers = new Headers(init.headers);
         if (init.role) headers.set("Authorization", `Bearer ${await host.keyFor(init.role)}`);
         let body = init.body;
         if (init.json !== undefined) {

@@ -1,27 +1,22 @@
 // Margin reports on real components (the pipeline harness: embedded store, real VAT and FX plugins, master data,
 // published rules) through the REST API: JSON and CSV, per partner and per period in the administration's time zone,
 // with a correction replacing (not adding to) its original.
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type App, createApp } from "../http/app.ts";
 import { reportRoutes } from "../http/routes/reports.ts";
 import { masterDataPort } from "../pipeline/master-data-port.ts";
-import { cdr221, type PipelineHarness, seedWorld, startPipelineHarness, WORLD } from "../pipeline/test-support.ts";
+import { cdr221, type PipelineHarness, startPipelineHarness, WORLD } from "../pipeline/test-support.ts";
 import type { SessionRevision } from "../pipeline/vocabulary.ts";
 import { csvField, localMidnight, type MarginReport, MarginReports, periodOf } from "./margins.ts";
 
 let h: PipelineHarness;
-let app: App;
 
 beforeAll(async () => {
-  h = await startPipelineHarness();
-  await seedWorld(h);
-  app = createApp({
-    logger: pino({ level: "silent" }),
-    routes: [
+  h = await startPipelineHarness({
+    world: true,
+    routes: ({ host, md, pipeline }) => [
       reportRoutes({
-        reports: new MarginReports({ records: h.pipeline.records, masterData: masterDataPort(h.md) }),
-        apiKeys: h.host.apiKeys,
+        reports: new MarginReports({ records: pipeline.records, masterData: masterDataPort(md) }),
+        apiKeys: host.apiKeys,
       }),
     ],
   });
@@ -37,9 +32,7 @@ async function ingest(body: unknown): Promise<SessionRevision> {
 }
 
 async function report(query: string, headers: Record<string, string> = {}): Promise<Response> {
-  return app.request(`/api/v1/reports/margins?${query}`, {
-    headers: { Authorization: `Bearer ${await h.host.keyFor("viewer")}`, ...headers },
-  });
+  return h.request(`/api/v1/reports/margins?${query}`, { role: "viewer", headers });
 }
 
 const swissCdr = (id: string) =>
@@ -331,9 +324,7 @@ describe("margin reports", () => {
     expect(badZone.status).toBe(400);
     const unknown = await report("administrationId=adm-nope&from=2025-03-01&to=2025-03-31");
     expect(unknown.status).toBe(404);
-    const anonymous = await app.request(
-      "/api/v1/reports/margins?administrationId=adm-nl&from=2025-03-01&to=2025-03-31",
-    );
+    const anonymous = await h.request("/api/v1/reports/margins?administrationId=adm-nl&from=2025-03-01&to=2025-03-31");
     expect(anonymous.status).toBe(401);
   });
 

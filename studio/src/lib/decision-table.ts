@@ -3,14 +3,18 @@
 // problems (paths into the rule set) placed on the row and cell they are about. Every edit returns a new table; the
 // rule set is rebuilt from it, so the table and the blocks keep sharing one draft content.
 import {
+  type Condition,
+  cellText,
+  conditionProperty,
   type DecisionColumn,
   type DecisionRow,
   type DecisionTable,
-  OP_SYMBOLS,
+  isCombinator,
   type Outcome,
   type PropertyCondition,
   type PropertyName,
   propertyDefinition,
+  type Rule,
   type Ruleset,
 } from "@voltrate/sdk/rules";
 
@@ -30,25 +34,15 @@ export function columnOf(property: PropertyName): DecisionColumn {
   return column;
 }
 
-/** A cell as the text a person edits: "" for any value, "= NL*ABC", "[10, 30)", "in AC, DC", "22:00–06:00", "Sat, Sun". */
+/**
+ * A cell as the text a person edits: "" for any value, "= NL*ABC", "[10, 30)", "in AC, DC", "22:00–06:00", "Sat, Sun".
+ * The SDK's display text, except that an empty cell is empty and a window always shows both ends (the display says
+ * "all day" for one that starts where it ends, which would not read back).
+ */
 export function cellEditText(cell: PropertyCondition | null): string {
   if (cell === null) return "";
-  switch (cell.op) {
-    case "between":
-      return `${cell.minInclusive === false ? "(" : "["}${cell.min}, ${cell.max}${cell.maxInclusive === true ? "]" : ")"}`;
-    case "in":
-      return `in ${cell.values.map(String).join(", ")}`;
-    case "notIn":
-      return `not in ${cell.values.map(String).join(", ")}`;
-    case "timeOfDay":
-      return `${cell.from}–${cell.to}`;
-    case "dayOfWeek":
-      return cell.days.map((d) => d.charAt(0) + d.slice(1, 3).toLowerCase()).join(", ");
-    case "exists":
-      return "set";
-    default:
-      return `${OP_SYMBOLS[cell.op]} ${String(cell.value)}`;
-  }
+  if (cell.op === "timeOfDay") return `${cell.from}–${cell.to}`;
+  return cellText(cell);
 }
 
 export type CellParse = { ok: true; cell: PropertyCondition | null } | { ok: false; message: string };
@@ -259,23 +253,35 @@ export function componentLabel(dimension: string): string {
 /** Where a problem belongs: a row, and in it a condition column, the outcome, or the row as a whole. */
 export type IssuePlace = { row: number; column: number | "outcome" | "row" } | { row: null };
 
+/** The column of a property test, or the whole row when the table has no such column. */
+function columnOfTest(test: Condition, table: DecisionTable): number | "row" {
+  if (isCombinator(test)) return "row";
+  const property = conditionProperty(test);
+  const at = table.columns.findIndex((c) => c.property === property);
+  return at < 0 ? "row" : at;
+}
+
 /**
- * Places a problem path ("rules[2].condition.conditions[1].value", "rules[0].outcome.tariff…") on the table. A
- * row's condition lists its non-empty cells in column order, so `conditions[k]` is its k-th non-empty cell.
+ * Places a problem path ("rules[2].condition.conditions[1].value", "rules[0].outcome.tariff…") on the table.
+ * `conditions[k]` is looked up in the rule itself, not counted along the row's cells: a rule written in the blocks
+ * may list its tests in any order, or keep an `always` inside its `all`, and the table shows neither.
  */
-export function placeIssue(path: string, table: DecisionTable): IssuePlace {
+export function placeIssue(path: string, table: DecisionTable, rules: readonly Rule[]): IssuePlace {
   const m = /^(?:body\.content\.|content\.)?rules\[(\d+)\](.*)$/.exec(path);
   if (!m) return { row: null };
   const row = Number(m[1]);
   const rest = m[2] ?? "";
-  const target = table.rows[row];
-  if (!target) return { row: null };
+  const rule = rules[row];
+  if (!table.rows[row] || !rule) return { row: null };
   if (rest.startsWith(".outcome")) return { row, column: "outcome" };
   if (rest.startsWith(".condition")) {
-    const filled = target.cells.flatMap((c, i) => (c === null ? [] : [i]));
+    const condition = rule.condition;
     const sub = /^\.condition\.conditions\[(\d+)\]/.exec(rest);
-    if (sub) return { row, column: filled[Number(sub[1])] ?? "row" };
-    return { row, column: filled.length === 1 ? (filled[0] as number) : "row" };
+    if (sub) {
+      const test = condition.op === "all" ? condition.conditions[Number(sub[1])] : undefined;
+      return { row, column: test ? columnOfTest(test, table) : "row" };
+    }
+    return { row, column: columnOfTest(condition, table) };
   }
   return { row, column: "row" };
 }

@@ -59,6 +59,24 @@ const address = (key: string, label: string, required: boolean): FieldSpec => ({
   ],
 });
 
+/** The administration a record belongs to (agreements, customers, contracts, home charge points). */
+const ADMINISTRATION_REF: FieldSpec = {
+  kind: "ref",
+  key: "administrationId",
+  label: "Administration",
+  required: true,
+  target: { entity: "administration" },
+};
+
+/** The IANA zone local times of a place are in (locations, home charge points). */
+const TIME_ZONE: FieldSpec = {
+  kind: "text",
+  key: "timeZone",
+  label: "Time zone",
+  required: true,
+  placeholder: "Europe/Amsterdam",
+};
+
 const code = (hint: string): Pick<Common, "hint"> => ({ hint });
 
 const ADMINISTRATION: FieldSpec[] = [
@@ -116,13 +134,7 @@ const PARTY: FieldSpec[] = [
 
 const AGREEMENT: FieldSpec[] = [
   { kind: "ref", key: "cpoPartyId", label: "CPO party", required: true, target: { entity: "party" } },
-  {
-    kind: "ref",
-    key: "administrationId",
-    label: "Administration",
-    required: true,
-    target: { entity: "administration" },
-  },
+  ADMINISTRATION_REF,
   { kind: "text", key: "reference", label: "Reference", hint: "The agreement's reference with the CPO" },
   {
     kind: "group",
@@ -158,13 +170,7 @@ const isCompany = (d: Record<string, unknown>) => d.kind === "company";
 
 const CUSTOMER: FieldSpec[] = [
   { kind: "select", key: "kind", label: "Kind", required: true, options: ["person", "company"] },
-  {
-    kind: "ref",
-    key: "administrationId",
-    label: "Administration",
-    required: true,
-    target: { entity: "administration" },
-  },
+  ADMINISTRATION_REF,
   { kind: "text", key: "customerNumber", label: "Customer number", placeholder: "C10042" },
   { kind: "text", key: "name", label: "Name", required: true },
   { kind: "email", key: "email", label: "E-mail" },
@@ -177,13 +183,7 @@ const CUSTOMER: FieldSpec[] = [
 
 const CONTRACT: FieldSpec[] = [
   { kind: "ref", key: "customerId", label: "Customer", required: true, target: { entity: "customer" } },
-  {
-    kind: "ref",
-    key: "administrationId",
-    label: "Administration",
-    required: true,
-    target: { entity: "administration" },
-  },
+  ADMINISTRATION_REF,
   { kind: "text", key: "contractNumber", label: "Contract (eMA) number", placeholder: "NL-VLT-C00012345-6" },
   { kind: "text", key: "productCode", label: "Product", required: true, placeholder: "FLEX" },
   { kind: "ref", key: "salesRulesetId", label: "Price plan", required: true, target: { ruleset: "sales" } },
@@ -217,7 +217,7 @@ const LOCATION: FieldSpec[] = [
   { kind: "text", key: "locationId", label: "OCPI location id", required: true },
   { kind: "text", key: "name", label: "Name" },
   address("address", "Address", true),
-  { kind: "text", key: "timeZone", label: "Time zone", required: true, placeholder: "Europe/Amsterdam" },
+  TIME_ZONE,
   {
     kind: "group",
     key: "coordinates",
@@ -249,15 +249,9 @@ const HOME_CHARGE_POINT: FieldSpec[] = [
   { kind: "text", key: "chargePointId", label: "Charge point id", required: true },
   { kind: "ref", key: "ownerCustomerId", label: "Owner", required: true, target: { entity: "customer" } },
   { kind: "ref", key: "employerCustomerId", label: "Employer", target: { entity: "customer" } },
-  {
-    kind: "ref",
-    key: "administrationId",
-    label: "Administration",
-    required: true,
-    target: { entity: "administration" },
-  },
+  ADMINISTRATION_REF,
   address("address", "Address", true),
-  { kind: "text", key: "timeZone", label: "Time zone", required: true, placeholder: "Europe/Amsterdam" },
+  TIME_ZONE,
   { kind: "decimal", key: "maxPowerKw", label: "Max power (kW)" },
   {
     kind: "group",

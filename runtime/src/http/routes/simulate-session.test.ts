@@ -6,23 +6,18 @@
 // "sales-nl" v1 adds 5 % and 0.25 EUR at AllBright: 6.30 × 1.05 + 0.25 = 6.865 → 6.87 EUR excl. VAT.
 import type { Role } from "@voltrate/sdk";
 import type { Ruleset } from "@voltrate/sdk/rules";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { masterDataPort } from "../../pipeline/master-data-port.ts";
 import {
   cdr221,
   type PipelineHarness,
   salesRuleset,
-  seedWorld,
   startPipelineHarness,
   WORLD,
 } from "../../pipeline/test-support.ts";
-import { type App, createApp } from "../app.ts";
 import { rulesRoutes } from "./rulesets.ts";
-import { sessionRoutes } from "./sessions.ts";
 
 let h: PipelineHarness;
-let app: App;
 let pricedId: string;
 let droppedId: string;
 
@@ -34,39 +29,26 @@ type Evaluation = {
   lines: { ruleId: string; amountExclVat: string }[];
 };
 
-async function request(path: string, init: { method?: string; role?: Role; json?: unknown } = {}): Promise<Response> {
-  const headers = new Headers();
-  if (init.role) headers.set("Authorization", `Bearer ${await h.host.keyFor(init.role)}`);
-  if (init.json !== undefined) headers.set("Content-Type", "application/json");
-  return app.request(path, {
-    method: init.method ?? (init.json === undefined ? "GET" : "POST"),
-    headers,
-    ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-  });
-}
-
 const simulate = (body: unknown, role: Role = "editor") =>
-  request(`/api/v1/rulesets/${WORLD.salesRuleset}/simulate`, { role, json: body });
+  h.request(`/api/v1/rulesets/${WORLD.salesRuleset}/simulate`, { role, json: body });
 
 async function ingest(cdr: Json): Promise<{ id: string; status: string }> {
-  const res = await request("/api/v1/sessions", { role: "editor", json: cdr });
+  const res = await h.request("/api/v1/sessions", { role: "editor", json: cdr });
   expect(res.status).toBe(201);
   const body = (await res.json()) as { session: { id: string; status: string } };
   return body.session;
 }
 
 beforeAll(async () => {
-  h = await startPipelineHarness();
-  await seedWorld(h);
-  app = createApp({
-    logger: pino({ level: "silent" }),
-    routes: [
-      sessionRoutes({ pipeline: h.pipeline, apiKeys: h.host.apiKeys }),
+  // The harness's app serves the sessions; the rule set routes are added to it.
+  h = await startPipelineHarness({
+    world: true,
+    routes: ({ host, rules, pipeline, md }) => [
       rulesRoutes({
-        service: h.rules,
-        apiKeys: h.host.apiKeys,
-        sessions: h.pipeline.records,
-        masterData: masterDataPort(h.md),
+        service: rules,
+        apiKeys: host.apiKeys,
+        sessions: pipeline.records,
+        masterData: masterDataPort(md),
       }),
     ],
   });
@@ -124,7 +106,7 @@ describe("simulate a stored session", () => {
         ...salesRuleset.rules,
       ],
     };
-    const saved = await request(`/api/v1/rulesets/${WORLD.salesRuleset}/draft`, {
+    const saved = await h.request(`/api/v1/rulesets/${WORLD.salesRuleset}/draft`, {
       method: "PUT",
       role: "editor",
       json: { content: draft },
