@@ -92,6 +92,8 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
     chunkSizeWarningLimit: 8000,
+    // Rolldown reports slow plugins at every build; on a 2-core machine Monaco's worker transform always is one.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   worker: { format: "es" },
 });
