@@ -14,6 +14,11 @@ import { decodePayload, encodeRecord, frameHeader, readRecordAt } from "./framin
 const FORMAT_VERSION = 1;
 const DOCS_PER_RECORD = 250;
 const WRITE_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Written bytes flushed to disk as the snapshot is written, not all at the end: one flush of a large snapshot holds
+ * the disk long enough to stall the journal's fdatasyncs (and every write waiting on them) for hundreds of ms.
+ */
+const SYNC_EVERY_BYTES = 8 * 1024 * 1024;
 
 export interface SnapshotCollection {
   name: string;
@@ -60,6 +65,7 @@ export async function writeSnapshot(dir: string, state: SnapshotState): Promise<
   let records = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  let unsynced = 0;
   const push = (record: unknown, hasDate: boolean) => pushPieces([encodeRecord(record, hasDate)]);
   /** One framed record as buffers, written as they are (no joining). */
   const pushPieces = async (buffers: Buffer[]) => {
@@ -83,6 +89,11 @@ export async function writeSnapshot(dir: string, state: SnapshotState): Promise<
       if (written < total) queue = remainingAfter(queue, bytesWritten);
     }
     bytes += total;
+    unsynced += total;
+    if (unsynced >= SYNC_EVERY_BYTES) {
+      unsynced = 0;
+      await handle.datasync();
+    }
   };
   try {
     const header: HeaderRecord = {
