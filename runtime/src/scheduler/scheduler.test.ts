@@ -54,6 +54,21 @@ for (const { backend, mongodbUrl } of backends)
       }
     });
 
+    it.skipIf(backend === "mongodb")("starts a job queued now at once, without waiting for the next poll", async () => {
+      // A poll every minute: only the in-process notification can start the job within the wait below.
+      const scheduler = make({ processEvery: 60_000 });
+      const started: number[] = [];
+      scheduler.define("backtest.run", () => {
+        started.push(Date.now());
+      });
+      await scheduler.start();
+      await sleep(200);
+      const queuedAt = Date.now();
+      await scheduler.now("backtest.run", {});
+      await waitFor("the job queued now", () => started.length > 0, 5_000);
+      expect((started[0] as number) - queuedAt).toBeLessThan(2_000);
+    });
+
     it("runs a one-off job once, at or after its time, with its data", async () => {
       const scheduler = make();
       const runs: { at: number; data: unknown }[] = [];

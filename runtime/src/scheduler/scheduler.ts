@@ -21,7 +21,7 @@ import type {
   JobsResult,
   RemoveJobsOptions,
 } from "agenda";
-import { Agenda } from "agenda";
+import { Agenda, InMemoryNotificationChannel } from "agenda";
 import type { Logger } from "pino";
 import type { Store } from "../store/types.ts";
 import { EmbeddedBackend } from "./embedded-backend.ts";
@@ -451,6 +451,9 @@ class AgendaScheduler implements Scheduler {
       backend: this.gate,
       name: options.name ?? `voltrate-${hostname()}-${process.pid}`,
     };
+    // The embedded store belongs to this process alone, so a job saved here is every job there is: Agenda's in-process
+    // channel tells the processor at once instead of at its next poll (a backtest or bulk action starts immediately).
+    if (this.backend === "embedded") agendaOptions.notificationChannel = new InMemoryNotificationChannel();
     if (options.processEvery !== undefined) agendaOptions.processEvery = options.processEvery;
     if (options.defaultLockLifetime !== undefined) agendaOptions.defaultLockLifetime = options.defaultLockLifetime;
     if (options.maxConcurrency !== undefined) agendaOptions.maxConcurrency = options.maxConcurrency;
