@@ -186,6 +186,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   const startedAt = Date.now();
+  // Long-lived responses (event streams) end when this is aborted, at the start of a shutdown.
+  const closing = new AbortController();
   const app = createApp({
     logger: logger.child({ component: "http" }),
     routes: [
@@ -213,6 +215,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         masterData: masterDataPort(masterData),
         apiKeys,
         runs: backtestRuns,
+        closing: closing.signal,
       }),
       masterDataRoutes(masterData, apiKeys),
       sessionRoutes({ pipeline, apiKeys, logger: logger.child({ component: "ingest" }) }),
@@ -273,18 +276,26 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         if ("closeAllConnections" in current) current.closeAllConnections();
       }, config.VOLTRATE_SHUTDOWN_TIMEOUT_MS);
       timer.unref();
+      // Keep-alive connections with no request in flight would hold close() open until their keep-alive timeout,
+      // also those whose last response (a stream, say) ends after close() began: close them as they go idle.
+      const closeIdle = () => {
+        if ("closeIdleConnections" in current) current.closeIdleConnections();
+      };
+      const idleSweep = setInterval(closeIdle, 100);
+      idleSweep.unref();
       current.close(() => {
         clearTimeout(timer);
+        clearInterval(idleSweep);
         resolve();
       });
-      // Keep-alive connections with no request in flight would hold close() open.
-      if ("closeIdleConnections" in current) current.closeIdleConnections();
+      closeIdle();
     });
   };
 
   const shutdown = (reason = "shutdown"): Promise<void> => {
     stopping ??= (async () => {
       logger.info({ reason }, "shutting down");
+      closing.abort();
       await closeServer();
       await plugins.stop();
       await scheduler.stop();

@@ -371,3 +371,60 @@ describe("runs left running by a stopped runtime", () => {
     expect(givenUp.result).toBeUndefined();
   }, 30_000);
 });
+
+describe("an event stream open while the runtime shuts down", () => {
+  it("ends with a closing event that tells the client when to reconnect, and does not hold the shutdown", async () => {
+    const now = new Date();
+    // A queued run nothing picks up (no job is queued for it), so its stream would otherwise stay open for good.
+    await runtime.store.collection<BacktestRunDoc>(BACKTEST_RUNS_COLLECTION).insertOne({
+      _id: "btr_0000000000000000000c",
+      rulesetId: WORLD.salesRuleset,
+      target: { draft: true },
+      scope: { last: 10 },
+      requestedBy: "backtest editor",
+      status: "queued",
+      done: 0,
+      total: 0,
+      result: null,
+      failure: null,
+      attempts: 0,
+      lease: null,
+      leaseAt: null,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      finishedAt: null,
+      cancelledBy: null,
+    });
+    const stream = await call("/api/v1/backtests/btr_0000000000000000000c/events");
+    expect(stream.status).toBe(200);
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes("\n\n")) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    const stopping = performance.now();
+    const shutdown = runtime.shutdown();
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    const streamEnded = performance.now() - stopping;
+    await shutdown;
+    // Well inside the shutdown timeout (10 s by default), which an open stream would otherwise run into, and the
+    // keep-alive timeout (5 s) the connection would wait for once its stream ended.
+    expect(streamEnded).toBeLessThan(1_000);
+    expect(performance.now() - stopping).toBeLessThan(3_000);
+    const events = await readEvents(new Response(text));
+    expect(events.map((e) => [e.event, e.data.status])).toEqual([
+      ["progress", "queued"],
+      ["closing", "queued"],
+    ]);
+    expect(text).toMatch(/\nretry: 3000\n/);
+    await start();
+  }, 30_000);
+});

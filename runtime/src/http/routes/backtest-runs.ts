@@ -24,7 +24,12 @@ export interface BacktestRunRoutesDeps {
   pollMs?: number;
   /** A comment line keeps idle connections open through proxies; default every 15 s. */
   keepAliveMs?: number;
+  /** Aborted when the runtime shuts down: open event streams end then instead of holding the server open. */
+  closing?: AbortSignal;
 }
+
+/** How long a client waits before it reconnects to a stream the runtime ended by shutting down. */
+const RECONNECT_AFTER_MS = 3_000;
 
 const runIdSchema = z.string().regex(/^btr_[a-f0-9]{20}$/, { error: 'expected a backtest run id ("btr_…")' });
 
@@ -94,6 +99,15 @@ export function backtestRunRoutes(deps: BacktestRunRoutesDeps): RouteModule {
         let sequence = 0;
         let lastWrite = Date.now();
         while (view && !stream.aborted) {
+          if (deps.closing?.aborted) {
+            // The runtime is stopping: end the stream; the client reconnects (to this or the next process) later.
+            await stream.writeSSE({
+              event: "closing",
+              data: JSON.stringify(progressOf(view)),
+              retry: RECONNECT_AFTER_MS,
+            });
+            return;
+          }
           const key = `${view.status}:${view.progress.done}:${view.progress.total}`;
           if (FINISHED.includes(view.status)) {
             // `end` carries the whole run (with the result when done); the client closes its EventSource on it,

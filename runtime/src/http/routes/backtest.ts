@@ -12,6 +12,8 @@ export interface BacktestRoutesOptions extends BacktestDeps {
   apiKeys: ApiKeys;
   /** When given, the runs with progress are served too (/api/v1/rulesets/{id}/backtests, /api/v1/backtests/…). */
   runs?: BacktestRuns;
+  /** Aborted when the runtime shuts down (ends the runs' event streams). */
+  closing?: AbortSignal;
 }
 
 export function backtestRoutes(options: BacktestRoutesOptions): RouteModule {
@@ -25,6 +27,11 @@ export function backtestRoutes(options: BacktestRoutesOptions): RouteModule {
         throw backtestProblemOf(error);
       }
     });
-    if (options.runs) backtestRunRoutes({ runs: options.runs, apiKeys: options.apiKeys })(app);
+    if (options.runs)
+      backtestRunRoutes({
+        runs: options.runs,
+        apiKeys: options.apiKeys,
+        ...(options.closing ? { closing: options.closing } : {}),
+      })(app);
   };
 }
