@@ -11,7 +11,7 @@
 // that arrives while the previous round is in flight (a lookup never joins a round that started before it).
 import type { Collection, Store } from "@voltrate/sdk";
 
-export const GENERATION_COLLECTION = "master_data_generation";
+const GENERATION_COLLECTION = "master_data_generation";
 const GENERATION_ID = "writes";
 
 type GenerationDoc = { _id: string; n: number };
@@ -47,13 +47,6 @@ export function deepFreeze<T>(value: T): T {
     for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
   }
   return value;
-}
-
-export interface ReadCacheStats {
-  hits: number;
-  misses: number;
-  invalidations: number;
-  entries: number;
 }
 
 export class MasterDataReadCache {
@@ -101,13 +94,6 @@ export class MasterDataReadCache {
       if (after && this.#sharedSeen !== null && after.n === this.#sharedSeen + 1) this.#sharedSeen = after.n;
       this.#clear();
     }
-  }
-
-  get summary(): ReadCacheStats {
-    return {
-      ...this.stats,
-      entries: this.records.size + this.keyOwners.size + this.referrers.size,
-    };
   }
 
   #clear(): void {
