@@ -3,11 +3,14 @@
 // scheduled, terminates a token, and meets the field errors of an invalid form (the model's, in the browser) and of
 // a taken card uid (the runtime's). The REST API then has to show exactly the records, periods and audit entries
 // worked out below, each recorded by the signed-in user. A viewer sees the same pages without any edit control.
+// Read "as recorded by" a moment before a correction, a record shows what was known then, without edit controls; a
+// priced session's master data versions open as the pricing saw them.
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { Users } from "../../runtime/src/auth/users.ts";
-import { seedWorld } from "../../runtime/src/pipeline/test-support.ts";
-import { DEFAULT_CONTEXT, screenshotPath, signIn, useStudioPage } from "./setup.ts";
+import { cdr221, seedWorld } from "../../runtime/src/pipeline/test-support.ts";
+import { instantToLocal } from "../../studio/src/lib/master-data-time.ts";
+import { DEFAULT_CONTEXT, ingestFromPage, screenshotPath, signIn, useStudioPage } from "./setup.ts";
 
 const EDITOR = { username: "md.editor", password: "editor test password" };
 const VIEWER = { username: "md.viewer", password: "viewer test password" };
@@ -61,6 +64,22 @@ function getJson<T>(path: string): Promise<T> {
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
     return response.json();
   }, path) as Promise<T>;
+}
+
+/** POST JSON through the REST API, signed in as the page's user; the answer's JSON. */
+function postJson<T = unknown>(path: string, body: unknown): Promise<T> {
+  return studio.page.evaluate(
+    async ({ url, payload }) => {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(payload),
+      });
+      if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+      return response.json();
+    },
+    { url: path, payload: body },
+  ) as Promise<T>;
 }
 
 describe("master data editing in Chromium", { timeout: 120_000 }, () => {
@@ -462,5 +481,76 @@ describe("master data editing in Chromium", { timeout: 120_000 }, () => {
     } finally {
       await viewerContext.close();
     }
+  });
+
+  it("shows a record as recorded by a moment before its correction, then the latest", async () => {
+    const api = `/api/v1/master-data/parties`;
+    // A party recorded with a typo in its name, then corrected (version 1's data replaced, the original kept).
+    const created = await postJson<{ versions: { recordedAt: string }[] }>(api, {
+      id: "pty-audit",
+      validFrom: "2026-01-01T00:00:00+01:00",
+      data: { countryCode: "NL", partyId: "AUD", roles: ["CPO"], name: "Fastnedd Charging" },
+    });
+    const beforeCorrection = created.versions[0]!.recordedAt;
+    // The correction must be recorded strictly after the creation, so "recorded by" the creation excludes it.
+    await expect.poll(() => Date.now()).toBeGreaterThan(Date.parse(beforeCorrection) + 5);
+    await postJson(`${api}/pty-audit/corrections`, {
+      version: 1,
+      data: { name: "Fastned Charging" },
+      reason: "typo in the name",
+    });
+
+    // The list as recorded by then: the old name, and its link keeps the moment.
+    const known = encodeURIComponent(beforeCorrection);
+    await studio.page.goto(`${studio.server.url}/master-data?type=parties&known=${known}`);
+    await studio.page.getByText("later corrections are hidden").waitFor();
+    await studio.page.getByRole("link", { name: "Fastnedd Charging" }).click();
+
+    // The record as recorded by the creation: the name as first recorded, one record (the creation), the banner,
+    // and no edit control; the moment stays in the address so the view can be shared.
+    await studio.page.getByRole("heading", { name: "Fastnedd Charging", level: 1 }).waitFor();
+    const values = studio.page.getByRole("region", { name: "Values" });
+    await values.getByText("Fastnedd Charging").waitFor();
+    await studio.page.getByText(/^Showing what was recorded by .*; later corrections are hidden\.$/).waitFor();
+    await studio.page.getByText("All records as recorded (1)").waitFor();
+    expect(new URL(studio.page.url()).searchParams.get("known")).toBe(beforeCorrection);
+    for (const name of EDIT_CONTROLS)
+      expect(await studio.page.getByRole("button", { name }).count(), `${name}`).toBe(0);
+    await shoot("md-08-as-recorded-by", true);
+
+    // The latest: the corrected name; the creation and the correction (versions 1 and 2); editing again.
+    await studio.page.getByRole("button", { name: "Show the latest" }).click();
+    await studio.page.getByRole("heading", { name: "Fastned Charging", level: 1 }).waitFor();
+    await values.getByText("Fastned Charging").waitFor();
+    await studio.page.getByText("All records as recorded (2)").waitFor();
+    expect(await studio.page.getByText("later corrections are hidden").count()).toBe(0);
+    expect(new URL(studio.page.url()).searchParams.get("known")).toBeNull();
+    await studio.page.getByRole("button", { name: "Edit from a date…" }).waitFor();
+    await shoot("md-09-latest-after-correction", true);
+
+    // Picked in the form, the minute before the creation's minute: nothing of the party was recorded by then.
+    const minuteBefore = new Date(Math.floor(Date.parse(beforeCorrection) / 60_000) * 60_000 - 60_000).toISOString();
+    await setDate("As recorded by", instantToLocal(minuteBefore, "Europe/Amsterdam"), "Europe/Amsterdam");
+    await studio.page.getByText("No party “pty-audit” recorded by").waitFor();
+    await studio.page.getByText("later corrections are hidden").waitFor();
+    expect(Date.parse(new URL(studio.page.url()).searchParams.get("known") ?? "")).toBe(Date.parse(minuteBefore));
+  });
+
+  it("links a priced session's master data versions to the records as the pricing saw them", async () => {
+    // Anna's session at AllBright on 7 March 2025, 10:00 UTC, priced from the world seeded above.
+    expect(await ingestFromPage(studio.page, [cdr221({ id: "MD-1" })])).toMatchObject({ created: 1, failed: 0 });
+    await studio.page.goto(`${studio.server.url}/sessions`);
+    await studio.page.getByRole("link", { name: "MD-1" }).click();
+    const versions = studio.page.getByRole("region", { name: "Versions used" });
+    await versions.getByRole("link", { name: "ctr-anna" }).click();
+
+    // Valid at the session's start (11:00 in Amsterdam), as recorded when the session was priced.
+    await studio.page.getByRole("heading", { name: "Values", level: 2 }).waitFor();
+    await studio.page.getByText("Valid at 7 Mar 2025, 11:00").waitFor();
+    await studio.page.getByText("later corrections are hidden").waitFor();
+    const address = new URL(studio.page.url());
+    expect(address.pathname).toBe("/master-data/contracts/ctr-anna");
+    expect(Date.parse(address.searchParams.get("at") ?? "")).toBe(Date.parse("2025-03-07T10:00:00Z"));
+    expect(address.searchParams.get("known")).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 });

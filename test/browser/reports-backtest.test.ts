@@ -1,7 +1,8 @@
 // Reports as charts and a table, and a backtest followed with its progress, in a real browser against a real runtime:
 // four priced sessions of two partners over two months, the margin report drawn per month and per partner (the bars
 // and points Chart.js drew, the accessible summaries and the exact figures of the table, all worked out by hand), then
-// a backtest of a second version of the sales rule set followed over Server-Sent Events to 100 % and its result.
+// a backtest of a second version of the sales rule set followed over Server-Sent Events to 100 % and its result, and
+// the same run come back to by its address after a reload and from the recent runs list.
 import { describe, expect, it } from "vitest";
 import {
   addCpoWithLocation,
@@ -210,6 +211,45 @@ describe("reports and backtests", () => {
     // The progress came over the event stream of the run.
     expect(studio.requests.some((url) => /\/api\/v1\/backtests\/btr_[a-f0-9]{20}\/events$/.test(url))).toBe(true);
     await shoot("33-backtest-result");
+  });
+
+  it("comes back to the run by its address after a reload, and lists it among the recent runs", async () => {
+    const { page } = studio;
+    // Started by the previous test: the address names it.
+    const address = new URL(page.url());
+    expect(address.pathname).toBe("/backtest");
+    const runId = address.searchParams.get("run") ?? "";
+    expect(runId).toMatch(/^btr_[a-f0-9]{20}$/);
+
+    await page.reload();
+    const difference = page.getByTestId("backtest-difference");
+    await difference.waitFor();
+    // The same result as before the reload: +0.78 over 4 sessions.
+    expect(await difference.textContent()).toBe("+0.78");
+    expect(await page.getByTestId("backtest-run-title").textContent()).toContain(runId);
+    expect(await page.getByTestId("backtest-totals").textContent()).toContain("44.95 → 45.73");
+
+    // The only run so far, marked as the open one; its summary: 4 sessions, 3 changed (RB-ABC-1..3), +0.78 EUR.
+    const rows = page.getByTestId("backtest-runs").locator("tbody tr");
+    expect(await rows.count()).toBe(1);
+    const row = rows.first();
+    expect(await row.getAttribute("aria-current")).toBe("true");
+    const cells = (await row.getByRole("cell").allTextContents()).map((t) => t.trim());
+    expect(cells[1]).toBe("Version 2");
+    expect(cells[2]).toBe("Last 10 sessions");
+    expect(cells[5]).toBe("done");
+    expect(cells[6]).toBe("4 sessions · 3 changed · +0.78 EUR");
+    await shoot("34-backtest-reopened");
+
+    // Without a run in the address nothing is open; the list's link opens it again, from the keyboard.
+    await page.goto(`${studio.server.url}/backtest`);
+    await page.getByTestId("backtest-runs").waitFor();
+    expect(await difference.count()).toBe(0);
+    await page.getByTestId("backtest-runs").getByRole("link").first().focus();
+    await page.keyboard.press("Enter");
+    await difference.waitFor();
+    expect(await difference.textContent()).toBe("+0.78");
+    expect(new URL(page.url()).searchParams.get("run")).toBe(runId);
   });
 
   it("loaded the chart library lazily, nothing from another host, without script errors", () => {

@@ -5,11 +5,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createRuntime, loadConfig, type Runtime } from "@voltrate/runtime";
-import { pino } from "pino";
+import type { Runtime } from "@voltrate/runtime";
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { Users } from "../../runtime/src/auth/users.ts";
+import { createTestRuntime } from "../../runtime/src/testing/test-runtime.ts";
 import { repoRoot } from "../support/process.ts";
 
 export const studioDir = path.join(repoRoot, "studio");
@@ -145,17 +145,7 @@ export interface StudioServer {
  */
 export async function startStudioServer(): Promise<StudioServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "voltrate-browser-"));
-  const logger = pino({ level: "silent" });
-  const runtime = await createRuntime({
-    config: loadConfig({
-      VOLTRATE_DATA_DIR: dataDir,
-      VOLTRATE_HOST: "127.0.0.1",
-      VOLTRATE_PORT: "0",
-      VOLTRATE_DEMO_DATA: "false",
-      VOLTRATE_LOG_LEVEL: "silent",
-    }),
-    logger,
-  });
+  const runtime = await createTestRuntime(dataDir);
   try {
     const users = new Users(runtime.store);
     const username = "tariff.manager";

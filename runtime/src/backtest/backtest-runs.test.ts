@@ -8,14 +8,14 @@ import path from "node:path";
 import type { Ruleset } from "@voltrate/sdk/rules";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config/index.ts";
 import { createApp } from "../http/app.ts";
 import { backtestRoutes } from "../http/routes/backtest.ts";
 import { masterDataPort } from "../pipeline/index.ts";
 import { cdr221, salesRuleset, seedWorld, WORLD } from "../pipeline/test-support.ts";
-import { createRuntime, type Runtime } from "../runtime.ts";
+import type { Runtime } from "../runtime.ts";
 import { createScheduler, type Scheduler } from "../scheduler/index.ts";
 import { BACKTEST_RUNS_COLLECTION, type BacktestRunDoc, BacktestRuns, type BacktestRunView } from "./index.ts";
+import { startTestRuntime, storedRun } from "./test-runtime.ts";
 
 const EDITOR = { id: "test", name: "backtest run tests", via: "api" as const };
 
@@ -26,16 +26,7 @@ let editorKey: string;
 let viewerKey: string;
 
 const start = async () => {
-  runtime = await createRuntime({
-    config: loadConfig({
-      VOLTRATE_DATA_DIR: dataDir,
-      VOLTRATE_HOST: "127.0.0.1",
-      VOLTRATE_PORT: "0",
-      VOLTRATE_DEMO_DATA: "false",
-    }),
-    logger: pino({ level: "silent" }),
-  });
-  url = await runtime.start();
+  ({ runtime, url } = await startTestRuntime(dataDir));
 };
 
 const call = (pathname: string, init: { method?: string; json?: unknown; key?: string } = {}) =>
@@ -335,26 +326,17 @@ describe("a graceful stop during a run", () => {
 describe("runs left running by a stopped runtime", () => {
   it("are started again from their first session, or given up after three interruptions", async () => {
     const longAgo = new Date(Date.now() - 3_600_000);
-    const left = (id: string, attempts: number): BacktestRunDoc => ({
-      _id: id,
-      rulesetId: WORLD.salesRuleset,
-      target: { draft: true },
-      scope: { last: 10 },
-      requestedBy: "backtest editor",
-      status: "running",
-      done: 1,
-      total: 2,
-      result: null,
-      failure: null,
-      attempts,
-      lease: "a lease of a process that is gone",
-      leaseAt: longAgo,
-      createdAt: longAgo,
-      updatedAt: longAgo,
-      startedAt: longAgo,
-      finishedAt: null,
-      cancelledBy: null,
-    });
+    const left = (id: string, attempts: number): BacktestRunDoc =>
+      storedRun(id, longAgo, {
+        rulesetId: WORLD.salesRuleset,
+        status: "running",
+        done: 1,
+        total: 2,
+        attempts,
+        lease: "a lease of a process that is gone",
+        leaseAt: longAgo,
+        startedAt: longAgo,
+      });
     const before = runtime.store.collection<BacktestRunDoc>(BACKTEST_RUNS_COLLECTION);
     await before.insertOne(left("btr_0000000000000000000a", 1));
     await before.insertOne(left("btr_0000000000000000000b", 3));
@@ -376,26 +358,9 @@ describe("an event stream open while the runtime shuts down", () => {
   it("ends with a closing event that tells the client when to reconnect, and does not hold the shutdown", async () => {
     const now = new Date();
     // A queued run nothing picks up (no job is queued for it), so its stream would otherwise stay open for good.
-    await runtime.store.collection<BacktestRunDoc>(BACKTEST_RUNS_COLLECTION).insertOne({
-      _id: "btr_0000000000000000000c",
-      rulesetId: WORLD.salesRuleset,
-      target: { draft: true },
-      scope: { last: 10 },
-      requestedBy: "backtest editor",
-      status: "queued",
-      done: 0,
-      total: 0,
-      result: null,
-      failure: null,
-      attempts: 0,
-      lease: null,
-      leaseAt: null,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      finishedAt: null,
-      cancelledBy: null,
-    });
+    await runtime.store
+      .collection<BacktestRunDoc>(BACKTEST_RUNS_COLLECTION)
+      .insertOne(storedRun("btr_0000000000000000000c", now, { rulesetId: WORLD.salesRuleset }));
     const stream = await call("/api/v1/backtests/btr_0000000000000000000c/events");
     expect(stream.status).toBe(200);
     const reader = (stream.body as ReadableStream<Uint8Array>).getReader();

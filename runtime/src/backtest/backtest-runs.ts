@@ -28,6 +28,7 @@ import {
   resolveBacktestTarget,
   runBacktest,
 } from "./backtest.ts";
+import { type BacktestRunListItem, type BacktestRunListQuery, listBacktestRuns } from "./backtest-run-list.ts";
 
 export const BACKTEST_RUNS_COLLECTION = "backtest_runs";
 export const BACKTEST_RUN_JOB = "backtest:run";
@@ -149,6 +150,8 @@ export class BacktestRuns {
 
   /** Creates the indexes, defines the `backtest:run` job and queues the runs left unfinished. */
   async init(): Promise<void> {
+    // The list filtered by rule set, most recent first (the created and status indexes come with every leased run).
+    await this.runs.createIndex({ key: { rulesetId: 1, createdAt: -1 }, name: "ruleset_created" });
     await this.leased.init((runId, touch) => this.run(runId, touch));
   }
 
@@ -181,6 +184,11 @@ export class BacktestRuns {
   async get(id: string): Promise<BacktestRunView | null> {
     const doc = await this.runs.findOne({ _id: id });
     return doc ? runViewOf(doc) : null;
+  }
+
+  /** A page of runs, most recent first, without their results (a summary of each instead). */
+  list(query: BacktestRunListQuery): Promise<{ items: BacktestRunListItem[]; total: number }> {
+    return listBacktestRuns(this.runs, query);
   }
 
   /** Cancels a queued or running run: the runner stops at its next session. */

@@ -10,6 +10,13 @@ export {
   runBacktest,
 } from "./backtest.ts";
 export {
+  type BacktestResultSummary,
+  type BacktestRunListItem,
+  type BacktestRunListQuery,
+  listBacktestRuns,
+  resultSummaryOf,
+} from "./backtest-run-list.ts";
+export {
   BACKTEST_RUN_JOB,
   BACKTEST_RUNS_COLLECTION,
   type BacktestRunDoc,

@@ -12,7 +12,8 @@ import { randomUUID } from "node:crypto";
 import type { Collection } from "@voltrate/sdk";
 import type { JobHandler, Scheduler } from "./scheduler.ts";
 
-export type LeasedRunStatus = "queued" | "running" | "done" | "failed" | "cancelled";
+export const LEASED_RUN_STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
+export type LeasedRunStatus = (typeof LEASED_RUN_STATUSES)[number];
 
 /** The statuses in which a run still has work (and a job). */
 export const ACTIVE_STATUSES: readonly LeasedRunStatus[] = ["queued", "running"];

@@ -9,6 +9,10 @@ export type BacktestRunStatus = "queued" | "running" | "done" | "failed" | "canc
 export interface BacktestRun {
   id: string;
   rulesetId: string;
+  target: { draft: true } | { version: number };
+  /** The N most recent sessions, or a period (ISO instants, `to` exclusive). */
+  scope: { last: number } | { from: string; to: string };
+  requestedBy: string;
   status: BacktestRunStatus;
   progress: { done: number; total: number; percent: number };
   result?: BacktestResult;
@@ -20,6 +24,20 @@ export interface BacktestRun {
   finishedAt?: string;
 }
 
+/** What a done run's result comes to, as the list shows it: the result's figures, its lists counted. */
+export type BacktestResultSummary = Pick<
+  BacktestResult,
+  "currency" | "sessions" | "billedTotal" | "newTotal" | "difference"
+> & { changed: number; failed: number };
+
+/** GET /api/v1/backtests: a run without its result, with its summary once done. */
+export type BacktestRunListItem = Omit<BacktestRun, "result"> & { resultSummary?: BacktestResultSummary };
+
+export interface BacktestRunPage {
+  items: BacktestRunListItem[];
+  total: number;
+}
+
 export type BacktestRequest = ({ draft: true } | { version: number }) &
   ({ last: number } | { from: string; to: string });
 
@@ -28,6 +46,8 @@ const enc = encodeURIComponent;
 export const backtestApi = {
   start: (rulesetId: string, input: BacktestRequest) =>
     request<BacktestRun>("POST", `/api/v1/rulesets/${enc(rulesetId)}/backtests`, input),
+  list: (query: { limit: number; offset: number }) =>
+    request<BacktestRunPage>("GET", `/api/v1/backtests?limit=${query.limit}&offset=${query.offset}`),
   get: (runId: string) => request<BacktestRun>("GET", `/api/v1/backtests/${enc(runId)}`),
   cancel: (runId: string) => request<BacktestRun>("POST", `/api/v1/backtests/${enc(runId)}/cancel`),
 };

@@ -1,4 +1,5 @@
-// The master data API (/api/v1/master-data) for the studio: lists and records as of a date, history and audit, and
+// The master data API (/api/v1/master-data) for the studio: lists, records, history and token chains as of a date
+// and, optionally, as recorded by a moment (`knownAt`: later records are left out); the audit trail; and
 // the writes — create, change from a date, terminate, correct, withdraw, replace a token.
 import type { AuditEntry, EntityType, History, Resolved, VersionRecord } from "@voltrate/sdk/master-data";
 import { ENTITY_PATHS } from "@voltrate/sdk/master-data";
@@ -42,15 +43,22 @@ const entityUrl = (type: EntityType, id?: string) =>
 export const masterDataApi = {
   list: (
     type: EntityType,
-    query: { validAt?: string; limit?: number; offset?: number; filters?: Record<string, string> } = {},
+    query: {
+      validAt?: string | undefined;
+      knownAt?: string | undefined;
+      limit?: number;
+      offset?: number;
+      filters?: Record<string, string>;
+    } = {},
   ) =>
     request<MasterDataList>(
       "GET",
-      `${entityUrl(type)}${qs({ validAt: query.validAt, limit: query.limit, offset: query.offset, ...query.filters })}`,
+      `${entityUrl(type)}${qs({ validAt: query.validAt, knownAt: query.knownAt, limit: query.limit, offset: query.offset, ...query.filters })}`,
     ),
-  get: (type: EntityType, id: string, validAt?: string) =>
-    request<Resolved>("GET", `${entityUrl(type, id)}${qs({ validAt })}`),
-  history: (type: EntityType, id: string) => request<History>("GET", `${entityUrl(type, id)}/history`),
+  get: (type: EntityType, id: string, validAt?: string, knownAt?: string) =>
+    request<Resolved>("GET", `${entityUrl(type, id)}${qs({ validAt, knownAt })}`),
+  history: (type: EntityType, id: string, knownAt?: string) =>
+    request<History>("GET", `${entityUrl(type, id)}/history${qs({ knownAt })}`),
   audit: (type: EntityType, id: string) =>
     request<{ entries: AuditEntry[] }>("GET", `${entityUrl(type, id)}/audit`).then((r) => r.entries),
 
@@ -79,6 +87,8 @@ export const masterDataApi = {
       reason?: string;
     },
   ) => request<{ replacement: WriteResult; replaced: WriteResult }>("POST", `${BASE}/tokens/${enc(id)}/replace`, body),
-  tokenChain: (id: string) =>
-    request<{ tokenId: string; chain: TokenLink[] }>("GET", `${BASE}/tokens/${enc(id)}/chain`).then((r) => r.chain),
+  tokenChain: (id: string, knownAt?: string) =>
+    request<{ tokenId: string; chain: TokenLink[] }>("GET", `${BASE}/tokens/${enc(id)}/chain${qs({ knownAt })}`).then(
+      (r) => r.chain,
+    ),
 };

@@ -12,6 +12,7 @@ import {
   type BacktestRunView,
   FINISHED,
 } from "../../backtest/index.ts";
+import { LEASED_RUN_STATUSES } from "../../scheduler/leased-runs.ts";
 import type { RouteModule } from "../app.ts";
 import { HttpProblem } from "../problem.ts";
 import { validate } from "../validate.ts";
@@ -33,6 +34,22 @@ const RECONNECT_AFTER_MS = 3_000;
 
 const runIdSchema = z.string().regex(/^btr_[a-f0-9]{20}$/, { error: 'expected a backtest run id ("btr_…")' });
 
+const listQuerySchema = z.strictObject({
+  rulesetId: z.string().min(1).max(200).optional(),
+  status: z.array(z.enum(LEASED_RUN_STATUSES)).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/**
+ * The list's query as one object to validate: `status` may be repeated (`?status=queued&status=running`) or
+ * comma-separated (`?status=queued,running`); the other parameters are read once.
+ */
+function listQueryOf(c: Context): Record<string, unknown> {
+  const statuses = c.req.queries("status")?.flatMap((s) => s.split(","));
+  return { ...c.req.query(), ...(statuses ? { status: statuses } : {}) };
+}
+
 function principalOf(c: Context): Principal | undefined {
   return c.get("principal" as never) as Principal | undefined;
 }
@@ -44,7 +61,7 @@ function progressOf(view: BacktestRunView): Omit<BacktestRunView, "result"> {
 }
 
 /**
- * POST /api/v1/rulesets/{id}/backtests, GET /api/v1/backtests/{runId}, POST /api/v1/backtests/{runId}/cancel,
+ * POST /api/v1/rulesets/{id}/backtests, GET /api/v1/backtests, GET /api/v1/backtests/{runId}, POST /api/v1/backtests/{runId}/cancel,
  * GET /api/v1/backtests/{runId}/events.
  */
 export function backtestRunRoutes(deps: BacktestRunRoutesDeps): RouteModule {
@@ -68,6 +85,17 @@ export function backtestRunRoutes(deps: BacktestRunRoutesDeps): RouteModule {
       }
       c.header("Location", `/api/v1/backtests/${created.id}`);
       return c.json(created, 202);
+    });
+
+    app.get("/api/v1/backtests", requireRole(apiKeys, "viewer"), async (c) => {
+      const q = validate(listQuerySchema, listQueryOf(c), "query");
+      const { items, total } = await runs.list({
+        ...(q.rulesetId ? { rulesetId: q.rulesetId } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return c.json({ items, total, limit: q.limit, offset: q.offset });
     });
 
     app.get("/api/v1/backtests/:runId", requireRole(apiKeys, "viewer"), async (c) => c.json(await found(c)));
