@@ -1,7 +1,9 @@
 // Managing user accounts with the rules an administrator relies on: user names stay unique; nobody demotes or
 // disables themselves, and the last active admin stays one (so the studio can always be administered); every change
 // of role, status or password ends the account's sign-in sessions and is written to the audit trail.
+
 import { DuplicateKeyError, type Role, type Store } from "@voltrate/sdk";
+import { AdminChangeLock } from "./admin-change-lock.ts";
 import type { LoginSessions } from "./sessions.ts";
 import { UserAudit, type UserAuditActor, type UserAuditEntry } from "./user-audit.ts";
 import { generatePassword, USERS_COLLECTION, type UserInfo, type UserRecord, type Users, userInfo } from "./users.ts";
@@ -43,17 +45,15 @@ export class UserAdmin {
   private readonly records;
   private readonly now: () => Date;
   readonly audit: UserAudit;
-  /**
-   * Changes run one at a time: "is this the last active admin?" spans several accounts, so two admins demoting each
-   * other at once must not both pass the check. (One process per store; see the store's lock.)
-   */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Changes run one at a time, here and in every other process on the store (admin-change-lock.ts). */
+  private readonly lock: AdminChangeLock;
 
   constructor(options: UserAdminOptions) {
     this.users = options.users;
     this.sessions = options.sessions;
     this.records = options.store.collection<UserRecord>(USERS_COLLECTION);
     this.audit = new UserAudit(options.store);
+    this.lock = new AdminChangeLock(options.store);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -62,9 +62,7 @@ export class UserAdmin {
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work, work);
-    this.queue = result.catch(() => {});
-    return result;
+    return this.lock.holding(work);
   }
 
   list(): Promise<UserInfo[]> {

@@ -5,6 +5,7 @@
 import type { Role } from "@voltrate/sdk";
 import type { Context } from "hono";
 import { z } from "zod";
+import { AdminChangeLockTimeout } from "../../auth/admin-change-lock.ts";
 import type { ApiKeys, Principal } from "../../auth/api-keys.ts";
 import { requireRole } from "../../auth/require-role.ts";
 import { LoginThrottle, type SessionPrincipal, sessionToken } from "../../auth/sessions.ts";
@@ -103,6 +104,14 @@ async function mapErrors<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof UserAdminError) throw problemOf(error);
     if (error instanceof UserInputError) throw HttpProblem.badRequest(error.message);
+    if (error instanceof AdminChangeLockTimeout) {
+      throw new HttpProblem({
+        slug: "busy",
+        title: "Another user change is in progress",
+        status: 503,
+        detail: error.message,
+      });
+    }
     throw error;
   }
 }
