@@ -8,6 +8,7 @@ import {
   type PipelineHarness,
   seedWorld,
   startPipelineHarness,
+  swissCdr221,
   WORLD,
 } from "../../runtime/src/pipeline/test-support.ts";
 
@@ -98,29 +99,8 @@ describe("OCPI 2.2.1 CDR → priced session", () => {
 
   it("converts a Swiss CPO's CHF price at the ECB rate of the session date", async () => {
     const { status, json } = await post(
-      cdr221({
-        id: "E2E-CH-1",
-        party: WORLD.swc,
-        start: "2025-03-07T09:00:00Z",
-        end: "2025-03-07T10:00:00Z",
-        kwh: 10,
-        locationId: WORLD.locationCh,
-        evseUid: "Z1",
-        country: "CHE",
-        currency: "CHF",
-        tariffs: [
-          {
-            country_code: "CH",
-            party_id: "SWC",
-            id: "SWC-AC",
-            currency: "CHF",
-            elements: [{ price_components: [{ type: "ENERGY", price: 0.5, vat: 8.1, step_size: 1 }] }],
-            last_updated: "2025-01-01T00:00:00Z",
-          },
-        ],
-        // 10 kWh × 0.50 = 5.00 CHF; × 1.081 = 5.405 → 5.41.
-        totalCost: { excl_vat: 5.0, incl_vat: 5.41 },
-      }),
+      // 10 kWh × 0.50 = 5.00 CHF; × 1.081 = 5.405 → 5.41.
+      swissCdr221({ id: "E2E-CH-1" }),
     );
     expect(status).toBe(201);
     const r = json.revision;

@@ -17,6 +17,7 @@ import {
   salesRuleset,
   seedWorld,
   startPipelineHarness,
+  swissCdr221,
   WORLD,
 } from "./test-support.ts";
 import type { InputFormat } from "./vocabulary.ts";
@@ -303,28 +304,7 @@ describe("rate determination and calculations", () => {
 
   it("no exchange rate for the session date", async () => {
     // The ECB fixture covers 2025-02-24 … 2025-03-10 only.
-    const chf = cdr221({
-      id: "R-FX",
-      party: WORLD.swc,
-      locationId: WORLD.locationCh,
-      evseUid: "Z1",
-      country: "CHE",
-      currency: "CHF",
-      start: "2025-01-15T10:00:00Z",
-      end: "2025-01-15T11:00:00Z",
-      kwh: 10,
-      tariffs: [
-        {
-          country_code: "CH",
-          party_id: "SWC",
-          id: "SWC-AC",
-          currency: "CHF",
-          elements: [{ price_components: [{ type: "ENERGY", price: 0.5, vat: 8.1, step_size: 1 }] }],
-          last_updated: "2025-01-01T00:00:00Z",
-        },
-      ],
-      totalCost: { excl_vat: 5, incl_vat: 5.41 },
-    });
+    const chf = swissCdr221({ id: "R-FX", start: "2025-01-15T10:00:00Z", end: "2025-01-15T11:00:00Z" });
     const d = dropOut(await run(chf));
     expect(d).toMatchObject({ stage: "rateDetermination", code: "FX_UNAVAILABLE", data: { from: "CHF", to: "EUR" } });
     expect(d.amountAtStake).toEqual({ currency: "CHF", exclVat: "5.00" });

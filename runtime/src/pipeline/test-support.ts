@@ -410,6 +410,36 @@ export const abcTariff = {
 };
 
 /** An OCPI 2.2.1 CDR of AllBright: by default 20 kWh on EVSE-1 on Friday 2025-03-07 10:00–11:00 UTC, 6.30 EUR. */
+/** The AC tariff SwissCharge publishes with its CDRs: 0.50 CHF per kWh, 8.1 % VAT. */
+export const swcTariff = {
+  country_code: "CH",
+  party_id: "SWC",
+  id: "SWC-AC",
+  currency: "CHF",
+  elements: [{ price_components: [{ type: "ENERGY", price: 0.5, vat: 8.1, step_size: 1 }] }],
+  last_updated: "2025-01-01T00:00:00Z",
+};
+
+/**
+ * A 10 kWh SwissCharge CDR at its Zürich charge point (Friday 2025-03-07, 09:00–10:00 UTC unless `o` says otherwise),
+ * priced with `swcTariff`: 10 kWh × 0.50 = 5.00 CHF; × 1.081 = 5.405 → 5.41.
+ */
+export function swissCdr221(o: CdrOptions = {}): Record<string, unknown> {
+  return cdr221({
+    party: WORLD.swc,
+    start: "2025-03-07T09:00:00Z",
+    end: "2025-03-07T10:00:00Z",
+    kwh: 10,
+    locationId: WORLD.locationCh,
+    evseUid: "Z1",
+    country: "CHE",
+    currency: "CHF",
+    tariffs: [swcTariff],
+    totalCost: { excl_vat: 5.0, incl_vat: 5.41 },
+    ...o,
+  });
+}
+
 export function cdr221(o: CdrOptions = {}): Record<string, unknown> {
   const party = o.party ?? WORLD.abc;
   const [cc, pid] = party.split("*") as [string, string];

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportRoutes } from "../http/routes/reports.ts";
 import { masterDataPort } from "../pipeline/master-data-port.ts";
-import { cdr221, type PipelineHarness, startPipelineHarness, WORLD } from "../pipeline/test-support.ts";
+import { cdr221, type PipelineHarness, startPipelineHarness, swissCdr221, WORLD } from "../pipeline/test-support.ts";
 import type { SessionRevision } from "../pipeline/vocabulary.ts";
 import { csvField, localMidnight, type MarginReport, MarginReports, periodOf } from "./margins.ts";
 
@@ -35,29 +35,7 @@ async function report(query: string, headers: Record<string, string> = {}): Prom
   return h.request(`/api/v1/reports/margins?${query}`, { role: "viewer", headers });
 }
 
-const swissCdr = (id: string) =>
-  cdr221({
-    id,
-    party: WORLD.swc,
-    start: "2025-03-07T09:00:00Z",
-    end: "2025-03-07T10:00:00Z",
-    kwh: 10,
-    locationId: WORLD.locationCh,
-    evseUid: "Z1",
-    country: "CHE",
-    currency: "CHF",
-    tariffs: [
-      {
-        country_code: "CH",
-        party_id: "SWC",
-        id: "SWC-AC",
-        currency: "CHF",
-        elements: [{ price_components: [{ type: "ENERGY", price: 0.5, vat: 8.1, step_size: 1 }] }],
-        last_updated: "2025-01-01T00:00:00Z",
-      },
-    ],
-    totalCost: { excl_vat: 5.0, incl_vat: 5.41 },
-  });
+const swissCdr = (id: string) => swissCdr221({ id });
 
 describe("margin reports", () => {
   beforeAll(async () => {

@@ -1,8 +1,13 @@
 // The normalized session input of POST /api/v1/sessions (besides OCPI 2.2.1 and 2.1.1 CDRs): one charge session in
 // JSON with who sent it, the token, the location and, optionally, what the source charged and its tariffs.
 import { z } from "zod";
-import { DECIMAL_PATTERN } from "../rules/condition.ts";
-import type { AmountJson, ChargingPeriodJson } from "../rules/facts.ts";
+import {
+  type AmountJson,
+  type ChargingPeriodJson,
+  chargingPeriodJsonSchema,
+  decimalString,
+  isoInstant,
+} from "../rules/facts.ts";
 
 /** "NL*ABC": ISO 3166 alpha-2 country code, "*", 3-character party id. */
 export const PARTY_PATTERN = /^[A-Za-z]{2}\*[A-Za-z0-9]{3}$/;
@@ -40,8 +45,6 @@ export interface NormalizedSessionInput {
   tariffs?: unknown[];
 }
 
-const decimalString = z.string().regex(DECIMAL_PATTERN, { error: 'expected a decimal number as a string ("7.2")' });
-const isoInstant = z.iso.datetime({ offset: true, error: "expected an ISO 8601 instant (2025-01-01T08:00:00Z)" });
 const party = z.string().regex(PARTY_PATTERN, { error: 'expected a party as country code*party id ("NL*ABC")' });
 
 export const normalizedSessionInputSchema: z.ZodType<NormalizedSessionInput> = z.strictObject({
@@ -56,23 +59,7 @@ export const normalizedSessionInputSchema: z.ZodType<NormalizedSessionInput> = z
     .string()
     .regex(/^[A-Za-z]{2}$/, { error: "expected an ISO 3166 alpha-2 code" })
     .optional(),
-  chargingPeriods: z.array(
-    z.strictObject({
-      start: isoInstant,
-      tariffId: z.string().optional(),
-      energyKwh: decimalString.optional(),
-      currentA: decimalString.optional(),
-      minCurrentA: decimalString.optional(),
-      maxCurrentA: decimalString.optional(),
-      powerKw: decimalString.optional(),
-      minPowerKw: decimalString.optional(),
-      maxPowerKw: decimalString.optional(),
-      stateOfCharge: decimalString.optional(),
-      timeHours: decimalString.optional(),
-      parkingHours: decimalString.optional(),
-      reservationHours: decimalString.optional(),
-    }),
-  ),
+  chargingPeriods: z.array(chargingPeriodJsonSchema),
   token: z.strictObject({
     uid: z.string().min(1).max(64),
     type: z.enum(["AD_HOC_USER", "APP_USER", "OTHER", "RFID"]).optional(),

@@ -53,7 +53,10 @@ export interface EvaluationInput {
   purchaseCost?: AmountJson;
 }
 
-const decimalString = z.string().regex(DECIMAL_PATTERN, { error: 'expected a decimal number as a string ("7.2")' });
+/** A decimal number written as a string ("7.2"): how quantities and amounts travel as JSON. */
+export const decimalString = z
+  .string()
+  .regex(DECIMAL_PATTERN, { error: 'expected a decimal number as a string ("7.2")' });
 
 export const sessionFactsSchema: z.ZodType<SessionFacts> = z.strictObject({
   cpo: z
@@ -131,7 +134,28 @@ export interface ChargeSessionJson {
   reported?: { energyKwh?: string; timeHours?: string; parkingHours?: string; cost?: AmountJson };
 }
 
-const isoInstant = z.iso.datetime({ offset: true, error: "expected an ISO 8601 instant (2025-01-01T08:00:00Z)" });
+/** An ISO 8601 instant with its offset. */
+export const isoInstant = z.iso.datetime({
+  offset: true,
+  error: "expected an ISO 8601 instant (2025-01-01T08:00:00Z)",
+});
+
+/** One charging period as JSON (the normalized session's and the rules' input alike). */
+export const chargingPeriodJsonSchema = z.strictObject({
+  start: isoInstant,
+  tariffId: z.string().optional(),
+  energyKwh: decimalString.optional(),
+  currentA: decimalString.optional(),
+  minCurrentA: decimalString.optional(),
+  maxCurrentA: decimalString.optional(),
+  powerKw: decimalString.optional(),
+  minPowerKw: decimalString.optional(),
+  maxPowerKw: decimalString.optional(),
+  stateOfCharge: decimalString.optional(),
+  timeHours: decimalString.optional(),
+  parkingHours: decimalString.optional(),
+  reservationHours: decimalString.optional(),
+});
 
 export const chargeSessionJsonSchema: z.ZodType<ChargeSessionJson> = z.strictObject({
   id: z.string().optional(),
@@ -140,23 +164,7 @@ export const chargeSessionJsonSchema: z.ZodType<ChargeSessionJson> = z.strictObj
   currency: z.string().optional(),
   timeZone: z.string().optional(),
   countryCode: z.string().optional(),
-  chargingPeriods: z.array(
-    z.strictObject({
-      start: isoInstant,
-      tariffId: z.string().optional(),
-      energyKwh: decimalString.optional(),
-      currentA: decimalString.optional(),
-      minCurrentA: decimalString.optional(),
-      maxCurrentA: decimalString.optional(),
-      powerKw: decimalString.optional(),
-      minPowerKw: decimalString.optional(),
-      maxPowerKw: decimalString.optional(),
-      stateOfCharge: decimalString.optional(),
-      timeHours: decimalString.optional(),
-      parkingHours: decimalString.optional(),
-      reservationHours: decimalString.optional(),
-    }),
-  ),
+  chargingPeriods: z.array(chargingPeriodJsonSchema),
   reservationExpired: z.boolean().optional(),
   reported: z
     .strictObject({
