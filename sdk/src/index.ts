@@ -5,4 +5,5 @@ export * from "./plugin/index.ts";
 export * from "./session/index.ts";
 export * from "./store/index.ts";
 export * from "./tariff/index.ts";
+export * from "./time/index.ts";
 export * from "./units/index.ts";

@@ -1,6 +1,8 @@
 // Calendar dates (YYYY-MM-DD). ECB reference rates are dated by the Frankfurt calendar, so an instant becomes the
 // date it has on the wall clock of Europe/Berlin (CET/CEST).
 
+import { calendarDateIn } from "@voltrate/sdk";
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** The time zone whose calendar dates the ECB publications carry. */
@@ -30,16 +32,7 @@ export function addDays(isoDate: string, days: number): string {
   return new Date((utcDay(isoDate) + days) * 86_400_000).toISOString().slice(0, 10);
 }
 
-const formatter = new Intl.DateTimeFormat("en-US", {
-  timeZone: ECB_TIME_ZONE,
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-
 /** The calendar date (YYYY-MM-DD) of an instant in Frankfurt. */
 export function ecbDate(instant: Date): string {
-  const parts = formatter.formatToParts(instant);
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("year").padStart(4, "0")}-${get("month")}-${get("day")}`;
+  return calendarDateIn(instant, ECB_TIME_ZONE);
 }

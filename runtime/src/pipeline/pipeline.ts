@@ -386,13 +386,6 @@ export class Pipeline {
       ...(run.priced ? { priced: run.priced } : {}),
     };
 
-    try {
-      if (dropOut && run.dropOut) await this.cases.record(dropOut.stage, run.dropOut.failure, dropOut.groupKey, now);
-      await this.records.insertRevision(revisionDocOf(revision));
-    } catch (error) {
-      await this.records.release(head._id, lock).catch(() => {});
-      throw error;
-    }
     const parsed = run.parsed;
     const set: Partial<SessionDoc> = {
       status: run.outcome,
@@ -422,8 +415,25 @@ export class Pipeline {
       set.fingerprintBucket = fingerprintBucketOf(set.fingerprint, parsed.session.start);
       set.start = parsed.session.start;
     }
+    const caseOf = run.dropOut;
+    // The case, the revision, then the session pointing at it: durable in that order (one journal sync on the
+    // embedded store), so the session never points at a revision that is not there.
+    let finished: boolean;
+    try {
+      [, , finished] = await this.records.store.inOrder(
+        () =>
+          dropOut && caseOf
+            ? this.cases.record(dropOut.stage, caseOf.failure, dropOut.groupKey, now)
+            : Promise.resolve(null),
+        () => this.records.insertRevision(revisionDocOf(revision)),
+        () => this.records.finish(head._id, lock, set),
+      );
+    } catch (error) {
+      await this.records.release(head._id, lock).catch(() => {});
+      throw error;
+    }
     let after: SessionDoc = { ...head, ...set, lock: null, lockedAt: null };
-    if (!(await this.records.finish(head._id, lock, set))) {
+    if (!finished) {
       this.deps.logger?.warn(
         { sessionId: head._id, revision: revisionNumber },
         "the session's lock was taken over while processing",

@@ -48,20 +48,27 @@ export type SessionDoc = {
 };
 
 /**
- * A revision as stored. The input payload, the trace and the priced result are kept as JSON text: the payload exactly
- * as it was recorded, and none of them is queried — as text they cost the store (and its garbage collector) one
- * string each instead of a tree of small objects. What the margin report selects on is kept apart as fields
- * (`report`). Revisions stored before `pricedJson` existed keep `priced` as an object; both are read.
+ * A revision as stored. The input payload (exactly as it was recorded), the trace and the priced result are never
+ * queried, so they are kept together as one UTF-8 JSON text in a binary field (`body`): the store keeps its bytes off
+ * the JavaScript heap and writes them without JSON string escaping, instead of a tree of small objects or three
+ * escaped strings. What the margin report selects on is kept apart as fields (`report`).
+ *
+ * Revisions recorded earlier are still read: with the three parts as JSON text fields (`input.payloadJson`,
+ * `traceJson`, `pricedJson`), and before that with `priced` as an object.
  */
 export type RevisionDoc = Omit<SessionRevision, "id" | "input" | "trace" | "priced"> & {
   _id: string;
-  input: Omit<InputSnapshot, "payload"> & { payloadJson: string };
-  traceJson: string;
-  pricedJson?: string;
+  input: Omit<InputSnapshot, "payload"> & { payloadJson?: string };
+  body?: Uint8Array;
   report?: RevisionReportFields;
   /** Older revisions only. */
+  traceJson?: string;
+  pricedJson?: string;
   priced?: PricedSession;
 };
+
+/** What `RevisionDoc.body` holds. */
+type RevisionBody = { payload: unknown; trace: SessionRevision["trace"]; priced?: PricedSession };
 
 /** The fields of a priced revision that the margin report reads. */
 export type RevisionReportFields = {
@@ -71,17 +78,30 @@ export type RevisionReportFields = {
   totals: PricedSession["totals"];
 };
 
+const pricedTexts = new WeakMap<PricedSession, string>();
+
+/**
+ * The JSON text of a priced result, made once per result object: the same text goes into the stored revision and into
+ * the answer to the request that priced it.
+ */
+export function pricedJsonOf(priced: PricedSession): string {
+  let text = pricedTexts.get(priced);
+  if (text === undefined) {
+    text = JSON.stringify(priced);
+    pricedTexts.set(priced, text);
+  }
+  return text;
+}
+
 export function revisionDocOf(revision: SessionRevision): RevisionDoc {
   const { id, input, trace, priced, ...rest } = revision;
   const { payload, ...snapshot } = input;
-  const doc: RevisionDoc = {
-    _id: id,
-    ...rest,
-    input: { ...snapshot, payloadJson: JSON.stringify(payload) },
-    traceJson: JSON.stringify(trace),
-  };
+  // The RevisionBody { payload, trace, priced? } as text, with the priced result's text reused.
+  const body =
+    `{"payload":${JSON.stringify(payload) ?? "null"},"trace":${JSON.stringify(trace)}` +
+    `${priced ? `,"priced":${pricedJsonOf(priced)}` : ""}}`;
+  const doc: RevisionDoc = { _id: id, ...rest, input: snapshot, body: Buffer.from(body, "utf8") };
   if (priced) {
-    doc.pricedJson = JSON.stringify(priced);
     doc.report = {
       cpo: priced.cpo,
       start: priced.session.start,
@@ -135,15 +155,26 @@ export function summaryOf(doc: SessionDoc): SessionSummary {
 }
 
 export function revisionOf(doc: RevisionDoc): SessionRevision {
-  const { _id, input, traceJson, pricedJson, report: _report, priced: legacyPriced, ...rest } = doc;
+  const { _id, input, body, traceJson, pricedJson, report: _report, priced: legacyPriced, ...rest } = doc;
   const { payloadJson, ...snapshot } = input;
-  const priced = pricedJson !== undefined ? (JSON.parse(pricedJson) as PricedSession) : legacyPriced;
+  let parts: RevisionBody;
+  if (body) {
+    parts = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8")) as RevisionBody;
+  } else {
+    // Recorded before `body`: the parts as JSON text fields, the priced result before that as an object.
+    const priced = pricedJson !== undefined ? (JSON.parse(pricedJson) as PricedSession) : legacyPriced;
+    parts = {
+      payload: JSON.parse(payloadJson ?? "null") as unknown,
+      trace: JSON.parse(traceJson ?? "[]") as SessionRevision["trace"],
+      ...(priced ? { priced } : {}),
+    };
+  }
   return {
     id: _id,
     ...rest,
-    input: { ...snapshot, payload: JSON.parse(payloadJson) as unknown },
-    trace: JSON.parse(traceJson) as SessionRevision["trace"],
-    ...(priced ? { priced } : {}),
+    input: { ...snapshot, payload: parts.payload },
+    trace: parts.trace,
+    ...(parts.priced ? { priced: parts.priced } : {}),
   };
 }
 
@@ -163,8 +194,10 @@ export interface SessionQuery {
 export class SessionRecords implements DuplicateFinder {
   readonly sessions: Collection<SessionDoc>;
   readonly revisions: Collection<RevisionDoc>;
+  readonly store: Store;
 
   constructor(store: Store) {
+    this.store = store;
     this.sessions = store.collection<SessionDoc>(SESSIONS_COLLECTION);
     this.revisions = store.collection<RevisionDoc>(REVISIONS_COLLECTION);
   }

@@ -266,26 +266,41 @@ describe("margin reports", () => {
     expect(csvField("two\r\nlines")).toBe('"two\r\nlines"');
   });
 
-  it("reads revisions recorded before the priced result was kept as text, with the same figures", async () => {
+  it("reads revisions recorded in the earlier forms (parts as JSON text, priced as an object), with the same figures", async () => {
     const query = `administrationId=${WORLD.administration}&from=2025-02-01&to=2025-03-31&groupBy=partner`;
     const before = (await (await report(query)).json()) as MarginReport;
     expect(before.totals.sessions).toBe(6);
     const { revisions } = h.pipeline.records;
     const docs = await revisions.find({ outcome: "priced" });
-    expect(docs.length).toBeGreaterThan(0);
-    // Rewrite every priced revision into the earlier form: `priced` as an object, no text, no report fields.
-    for (const doc of docs) {
-      expect(doc.pricedJson).toBeTypeOf("string");
+    expect(docs.length).toBeGreaterThan(1);
+    const originals = new Map<string, unknown>();
+    // Rewrite every priced revision into one of the earlier forms, alternately: the payload, trace and priced result
+    // as JSON text fields; or, earlier still, the priced result as an object and no report fields.
+    for (const [i, doc] of docs.entries()) {
+      const original = await h.pipeline.records.revision(doc._id);
+      originals.set(doc._id, original);
+      expect(doc.body).toBeInstanceOf(Uint8Array);
+      const body = JSON.parse(Buffer.from(doc.body as Uint8Array).toString("utf8")) as {
+        payload: unknown;
+        trace: unknown;
+        priced: unknown;
+      };
+      const text = { "input.payloadJson": JSON.stringify(body.payload), traceJson: JSON.stringify(body.trace) };
       await revisions.updateOne(
         { _id: doc._id },
-        { $set: { priced: JSON.parse(doc.pricedJson as string) }, $unset: { pricedJson: "", report: "" } },
+        i % 2 === 0
+          ? { $set: { ...text, pricedJson: JSON.stringify(body.priced) }, $unset: { body: "" } }
+          : { $set: { ...text, priced: body.priced }, $unset: { body: "", report: "" } },
       );
     }
     const after = (await (await report(query)).json()) as MarginReport;
     expect(after.rows).toEqual(before.rows);
     expect(after.totals).toEqual(before.totals);
-    const first = docs[0] as (typeof docs)[number];
-    expect((await h.pipeline.records.revision(first._id))?.priced).toEqual(JSON.parse(first.pricedJson as string));
+    for (const doc of docs) {
+      const stored = await revisions.findOne({ _id: doc._id });
+      expect(stored?.body).toBeUndefined();
+      expect(await h.pipeline.records.revision(doc._id)).toEqual(originals.get(doc._id));
+    }
   });
 
   it("validates the query", async () => {

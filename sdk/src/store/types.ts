@@ -2,7 +2,10 @@
 // embedded (runtime/src/store/embedded: mingo semantics, journal + snapshots) and MongoDB (official driver).
 // The vocabulary is MongoDB's, so that both engines mean the same thing by the same call.
 
-/** A stored document. `_id` is a string in both engines (generated when absent). */
+/**
+ * A stored document. `_id` is a string in both engines (generated when absent). Values are JSON, Dates and binary
+ * (`Uint8Array`, read back as Node Buffers): binary suits large opaque values such as a JSON text that is never queried.
+ */
 export type Doc = { _id?: string } & Record<string, unknown>;
 export type WithId<T extends Doc> = T & { _id: string };
 
@@ -72,6 +75,14 @@ export interface Store {
   /** Atomic counter: returns the value after adding `by` (default 1); a new counter starts at 0. */
   nextSequence(name: string, by?: number): Promise<number>;
   listCollections(): Promise<string[]>;
+  /**
+   * Writes that must become durable in this order: a later one never without the earlier ones, even across a crash.
+   * Each runs once the one before it has succeeded (the first failure is thrown and the rest are not run). The
+   * embedded engine applies them one after the other and waits for its journal once, since the journal is replayed in
+   * order; MongoDB waits for each write before the next. A write should start its store operation at once (before any
+   * `await` of its own) to share the embedded engine's wait.
+   */
+  inOrder<R extends readonly unknown[]>(...writes: { [K in keyof R]: () => Promise<R[K]> }): Promise<R>;
   /** Flushes everything acknowledged and releases the store (the embedded engine's lock, the client). */
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { Ingestor } from "../../ingest/index.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { checkConfigSchema } from "../../pipeline/check-config.ts";
 import { type Pipeline, SessionNotFoundError } from "../../pipeline/pipeline.ts";
+import { pricedJsonOf } from "../../pipeline/records.ts";
 import { type InputSnapshot, instructionSchema, type SessionRevision } from "../../pipeline/vocabulary.ts";
 import type { RouteModule } from "../app.ts";
 import { HttpProblem, problemResponse } from "../problem.ts";
@@ -97,7 +98,14 @@ export function sessionRoutes(deps: SessionRoutesDeps): RouteModule {
         const r = outcome.results[0]!;
         if (!r.ok) return problemResponse(c, r.problem);
         c.header("Location", `/api/v1/sessions/${r.session.id}`);
-        return c.json({ outcome: r.outcome, session: r.session, revision: resultOf(r.revision) }, r.status);
+        const { priced, ...revision } = resultOf(r.revision);
+        if (!priced) return c.json({ outcome: r.outcome, session: r.session, revision }, r.status);
+        const text = JSON.stringify({ outcome: r.outcome, session: r.session, revision });
+        // The priced result's JSON text was made when the revision was stored: spliced in as the revision's last
+        // field (the text ends with the revision's and the answer's closing braces) rather than serialized again.
+        return c.body(`${text.slice(0, -2)},"priced":${pricedJsonOf(priced)}}}`, r.status, {
+          "Content-Type": "application/json",
+        });
       }
       const counts = { created: 0, corrections: 0, repeats: 0, failed: 0 };
       const results = outcome.results.map((r) => {

@@ -39,7 +39,7 @@ export interface Engine {
   readState(name: string): CollectionState | undefined;
   writeState(name: string): CollectionState;
   /** Encodes the record, runs `apply` (in memory), queues the record; resolves when durable. */
-  commit(record: JournalRecord, hasDate: boolean, apply: () => void): Promise<void>;
+  commit(record: JournalRecord, hasTagged: boolean, apply: () => void): Promise<void>;
   /** Resolves when every record queued so far is durable (for answers that did not write). */
   settled(): Promise<void>;
   newId(): string;
@@ -149,11 +149,11 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
         return null;
       }
       const built = buildUpsert(f, parsed, () => this.#engine.newId());
-      await this.#write([{ id: built.doc._id, before: null, after: built.doc }], built.hasDate);
+      await this.#write([{ id: built.doc._id, before: null, after: built.doc }], built.hasTagged);
       return after ? (project(built.doc, options.projection) as WithId<T>) : null;
     }
     const built = buildUpdated(target, parsed, f);
-    if (built) await this.#write([{ id: target._id, before: target, after: built.doc }], built.hasDate);
+    if (built) await this.#write([{ id: target._id, before: target, after: built.doc }], built.hasTagged);
     else await this.#engine.settled();
     return project(after && built ? built.doc : target, options?.projection) as WithId<T>;
   }
@@ -261,7 +261,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
 
   #insert(docs: T[]): Promise<{ insertedIds: string[] }> {
     this.#engine.assertUsable();
-    const found = { date: false };
+    const found = { tagged: false };
     const prepared = docs.map((doc) => {
       checkDocument(doc);
       const copy = cloneForStore(doc, found) as Doc;
@@ -270,28 +270,28 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const insertedIds = prepared.map((doc) => doc._id);
     if (prepared.length === 0) return Promise.resolve({ insertedIds });
     const changes = prepared.map((doc): Change => ({ id: doc._id, before: null, after: doc }));
-    return this.#write(changes, found.date).then(() => ({ insertedIds }));
+    return this.#write(changes, found.tagged).then(() => ({ insertedIds }));
   }
 
   #applyUpdates(targets: StoredDoc[], filter: Filter, parsed: ParsedUpdate): Promise<UpdateResult> {
     const changes: Change[] = [];
-    let hasDate = false;
+    let hasTagged = false;
     for (const target of targets) {
       const built: Built | null = buildUpdated(target, parsed, filter);
       if (!built) continue;
-      hasDate ||= built.hasDate;
+      hasTagged ||= built.hasTagged;
       changes.push({ id: target._id, before: target, after: built.doc });
     }
     const result = { matchedCount: targets.length, modifiedCount: changes.length, upsertedId: null };
     if (changes.length === 0) return this.#engine.settled().then(() => result);
-    return this.#write(changes, hasDate).then(() => result);
+    return this.#write(changes, hasTagged).then(() => result);
   }
 
   #upsertOrNothing(filter: Filter, parsed: ParsedUpdate, upsert: boolean): Promise<UpdateResult> {
     if (!upsert) return this.#engine.settled().then(() => ({ matchedCount: 0, modifiedCount: 0, upsertedId: null }));
     const built = buildUpsert(filter, parsed, () => this.#engine.newId());
     const id = built.doc._id;
-    return this.#write([{ id, before: null, after: built.doc }], built.hasDate).then(() => ({
+    return this.#write([{ id, before: null, after: built.doc }], built.hasTagged).then(() => ({
       matchedCount: 0,
       modifiedCount: 0,
       upsertedId: id,
@@ -309,7 +309,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
   }
 
   /** Checks the changes as a whole, then applies them and journals them as one record. */
-  #write(changes: Change[], hasDate: boolean): Promise<void> {
+  #write(changes: Change[], hasTagged: boolean): Promise<void> {
     const state = this.#engine.writeState(this.name);
     state.check(changes);
     const put: StoredDoc[] = [];
@@ -321,6 +321,6 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     const record: JournalRecord = { op: "w", c: this.name };
     if (put.length > 0) record.put = put;
     if (del.length > 0) record.del = del;
-    return this.#engine.commit(record, hasDate, () => state.apply(changes));
+    return this.#engine.commit(record, hasTagged, () => state.apply(changes));
   }
 }

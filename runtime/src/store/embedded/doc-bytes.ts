@@ -3,28 +3,28 @@
 // A document's bytes are a slice of the journal record it was written in, so keeping them costs no copy. Stored
 // documents are never mutated (an update swaps in a new object), so the bytes never go stale, and they live exactly
 // as long as the document (a WeakMap entry).
-import { containsDate, encodeJson } from "./codec.ts";
+import { containsTagged, encodeJson } from "./codec.ts";
 import type { StoredDoc } from "./collection-state.ts";
 import { framePieces } from "./framing.ts";
 
 export interface DocBytes {
   bytes: Buffer;
-  /** Whether the bytes may hold tagged Dates (the record they go into must then revive them). */
-  hasDate: boolean;
+  /** Whether the bytes may hold tagged values, Dates or binary (the record they go into must then revive them). */
+  hasTagged: boolean;
 }
 
 const encoded = new WeakMap<StoredDoc, DocBytes>();
 
 /**
  * The bytes of a stored document, encoded now if it has none yet (documents loaded at start). A document without
- * Dates encodes the same with or without the Date pass ("$" field names are refused, so no user data looks like a
- * tagged Date).
+ * tagged values encodes the same with or without the tagging pass ("$" field names are refused, so no user data looks
+ * like a tag).
  */
 export function docBytes(doc: StoredDoc): DocBytes {
   let entry = encoded.get(doc);
   if (!entry) {
-    const hasDate = containsDate(doc);
-    entry = { bytes: Buffer.from(encodeJson(doc, hasDate), "utf8"), hasDate };
+    const hasTagged = containsTagged(doc);
+    entry = { bytes: Buffer.from(encodeJson(doc, hasTagged), "utf8"), hasTagged };
     encoded.set(doc, entry);
   }
   return entry;
@@ -38,15 +38,15 @@ const CLOSE_BOTH = Buffer.from("]}");
 
 /**
  * The framed journal record `{"op":"w","c":…,"put":[…],"del":[…]}`, encoding each put document once and keeping its
- * bytes for the snapshots (`hasDate`: whether any of the documents may contain a Date).
+ * bytes for the snapshots (`hasTagged`: whether any of the documents may contain a Date or binary).
  */
 export function encodeWriteRecord(
   collection: string,
   put: readonly StoredDoc[] | undefined,
   del: readonly string[] | undefined,
-  hasDate: boolean,
+  hasTagged: boolean,
 ): Buffer {
-  const texts = (put ?? []).map((doc) => encodeJson(doc, hasDate));
+  const texts = (put ?? []).map((doc) => encodeJson(doc, hasTagged));
   const pieces: (string | Buffer)[] = [`{"op":"w","c":${JSON.stringify(collection)}`];
   if (texts.length > 0) {
     pieces.push(PUT_START);
@@ -58,13 +58,13 @@ export function encodeWriteRecord(
   }
   if (del && del.length > 0) pieces.push(`,"del":${JSON.stringify(del)}`);
   pieces.push(CLOSE_OBJECT);
-  const { frame, ranges } = framePieces(pieces, hasDate);
+  const { frame, ranges } = framePieces(pieces, hasTagged);
   if (put) {
     // Piece i+1 of each document: after the head, PUT_START and the commas before it.
     let piece = 2;
     for (const doc of put) {
       const [start, end] = ranges[piece] as [number, number];
-      encoded.set(doc, { bytes: frame.subarray(start, end), hasDate });
+      encoded.set(doc, { bytes: frame.subarray(start, end), hasTagged });
       piece += 2;
     }
   }
@@ -73,20 +73,20 @@ export function encodeWriteRecord(
 
 /**
  * The pieces of the snapshot record `{"op":"docs","c":…,"docs":[…]}` (to be framed by the caller without joining
- * them), and whether any document may contain a Date.
+ * them), and whether any document may contain a Date or binary.
  */
 export function docsRecordPieces(
   collection: string,
   docs: readonly StoredDoc[],
-): { pieces: Buffer[]; hasDate: boolean } {
+): { pieces: Buffer[]; hasTagged: boolean } {
   const pieces: Buffer[] = [Buffer.from(`{"op":"docs","c":${JSON.stringify(collection)},"docs":[`)];
-  let hasDate = false;
+  let hasTagged = false;
   docs.forEach((doc, i) => {
     const entry = docBytes(doc);
-    hasDate ||= entry.hasDate;
+    hasTagged ||= entry.hasTagged;
     if (i > 0) pieces.push(COMMA);
     pieces.push(entry.bytes);
   });
   pieces.push(CLOSE_BOTH);
-  return { pieces, hasDate };
+  return { pieces, hasTagged };
 }

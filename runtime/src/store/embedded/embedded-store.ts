@@ -87,6 +87,8 @@ export class EmbeddedStore implements Store {
   #compaction: Promise<void> | null = null;
   #snapshots = 0;
   #closing: Promise<void> | null = null;
+  /** While a write of `inOrder` is being issued: where its journal appends' durability is collected. */
+  #deferredDurability: Promise<void>[] | null = null;
 
   private constructor(dir: string, lock: DirLock, options: EmbeddedStoreOptions) {
     this.dir = dir;
@@ -99,7 +101,7 @@ export class EmbeddedStore implements Store {
       assertUsable: () => this.#assertUsable(),
       readState: (name) => this.#states.get(name),
       writeState: (name) => this.#writeState(name),
-      commit: (record, hasDate, apply) => this.#commit(record, hasDate, apply),
+      commit: (record, hasTagged, apply) => this.#commit(record, hasTagged, apply),
       settled: () => this.#journal.flushed(),
       newId: () => new ObjectId().toHexString(),
     };
@@ -134,6 +136,37 @@ export class EmbeddedStore implements Store {
     const value = (this.#counters.get(name) ?? 0) + by;
     await this.#commit({ op: "seq", n: name, v: value }, false, () => this.#counters.set(name, value));
     return value;
+  }
+
+  async inOrder<R extends readonly unknown[]>(...writes: { [K in keyof R]: () => Promise<R[K]> }): Promise<R> {
+    this.#assertUsable();
+    const durable: Promise<void>[] = [];
+    const results: unknown[] = [];
+    // No journal round starts until the last write is queued: all of them go to disk in one write and one sync.
+    const release = this.#journal.hold();
+    let failure: { error: unknown } | null = null;
+    try {
+      for (const write of writes as readonly (() => Promise<unknown>)[]) {
+        // Applied in memory and queued in the journal now; their durability is awaited once, after the last write.
+        this.#deferredDurability = durable;
+        let pending: Promise<unknown>;
+        try {
+          pending = write();
+        } finally {
+          this.#deferredDurability = null;
+        }
+        results.push(await pending);
+      }
+    } catch (error) {
+      failure = { error };
+    }
+    release();
+    // What was applied is journaled either way; a failed write is reported once the earlier ones are durable.
+    const synced = await Promise.allSettled(durable);
+    const lost = synced.find((r) => r.status === "rejected");
+    if (lost) throw lost.reason;
+    if (failure) throw failure.error;
+    return results as unknown as R;
   }
 
   async listCollections(): Promise<string[]> {
@@ -181,15 +214,21 @@ export class EmbeddedStore implements Store {
     return state;
   }
 
-  #commit(record: JournalRecord, hasDate: boolean, apply: () => void): Promise<void> {
+  #commit(record: JournalRecord, hasTagged: boolean, apply: () => void): Promise<void> {
     // A written document's bytes are kept for the snapshots to come (doc-bytes.ts).
     const buf =
-      record.op === "w" ? encodeWriteRecord(record.c, record.put, record.del, hasDate) : encodeRecord(record, hasDate);
+      record.op === "w"
+        ? encodeWriteRecord(record.c, record.put, record.del, hasTagged)
+        : encodeRecord(record, hasTagged);
     apply();
     const durable = this.#journal.append(buf);
     this.#journalBytes += buf.length;
     if (this.#journalBytes >= this.#compactAt && !this.#compaction && !this.#closing)
       void this.#compact("journal size");
+    if (this.#deferredDurability) {
+      this.#deferredDurability.push(durable);
+      return Promise.resolve();
+    }
     return durable;
   }
 

@@ -3,7 +3,7 @@
 //   offset 0  magic    4 bytes  "VRJ1"
 //   offset 4  length   u32 LE   payload length in bytes
 //   offset 8  crc32    u32 LE   CRC-32 of the length field followed by the payload
-//   offset 12 payload  length bytes: one flags byte (bit 0: contains Dates), then UTF-8 JSON
+//   offset 12 payload  length bytes: one flags byte (bit 0: contains tagged values: Dates, binary), then UTF-8 JSON
 //
 // The checksum makes a half-written or damaged record detectable; the magic lets a reader look for
 // later intact records to tell a torn tail (nothing valid follows) from damage in the middle.
@@ -14,10 +14,10 @@ const MAGIC = Buffer.from("VRJ1", "latin1");
 const HEADER = 12;
 /** Larger payloads are treated as a damaged length field. */
 const MAX_PAYLOAD = 512 * 1024 * 1024;
-const FLAG_DATES = 1;
+const FLAG_TAGGED = 1;
 
-export function encodeRecord(value: unknown, hasDate: boolean): Buffer {
-  return frameJson(encodeJson(value, hasDate), hasDate);
+export function encodeRecord(value: unknown, hasTagged: boolean): Buffer {
+  return frameJson(encodeJson(value, hasTagged), hasTagged);
 }
 
 /**
@@ -26,7 +26,7 @@ export function encodeRecord(value: unknown, hasDate: boolean): Buffer {
  */
 export function framePieces(
   pieces: readonly (string | Buffer)[],
-  hasDate: boolean,
+  hasTagged: boolean,
 ): { frame: Buffer; ranges: [number, number][] } {
   let payloadLength = 1;
   const lengths = pieces.map((piece) => (typeof piece === "string" ? Buffer.byteLength(piece) : piece.length));
@@ -35,7 +35,7 @@ export function framePieces(
   const frame = Buffer.allocUnsafeSlow(HEADER + payloadLength);
   MAGIC.copy(frame, 0);
   frame.writeUInt32LE(payloadLength, 4);
-  frame[HEADER] = hasDate ? FLAG_DATES : 0;
+  frame[HEADER] = hasTagged ? FLAG_TAGGED : 0;
   const ranges: [number, number][] = [];
   let at = HEADER + 1;
   pieces.forEach((piece, i) => {
@@ -53,8 +53,8 @@ export function framePieces(
  * The header of a record whose payload is `pieces` (written after it as they are, e.g. with writev): the flags
  * byte is part of the header buffer returned.
  */
-export function frameHeader(pieces: readonly Buffer[], hasDate: boolean): Buffer {
-  const flags = Buffer.from([hasDate ? FLAG_DATES : 0]);
+export function frameHeader(pieces: readonly Buffer[], hasTagged: boolean): Buffer {
+  const flags = Buffer.from([hasTagged ? FLAG_TAGGED : 0]);
   let payloadLength = 1;
   for (const piece of pieces) payloadLength += piece.length;
   const header = Buffer.allocUnsafe(HEADER + 1);
@@ -67,12 +67,12 @@ export function frameHeader(pieces: readonly Buffer[], hasDate: boolean): Buffer
   return header;
 }
 
-function frameJson(json: string, hasDate: boolean): Buffer {
+function frameJson(json: string, hasTagged: boolean): Buffer {
   const payloadLength = 1 + Buffer.byteLength(json);
   const buf = Buffer.allocUnsafe(HEADER + payloadLength);
   MAGIC.copy(buf, 0);
   buf.writeUInt32LE(payloadLength, 4);
-  buf[HEADER] = hasDate ? FLAG_DATES : 0;
+  buf[HEADER] = hasTagged ? FLAG_TAGGED : 0;
   buf.write(json, HEADER + 1, "utf8");
   buf.writeUInt32LE(crc32(buf.subarray(HEADER, HEADER + payloadLength), crc32(buf.subarray(4, 8))), 8);
   return buf;
@@ -100,7 +100,7 @@ export function readRecordAt(buf: Buffer, offset: number): FramedRecord | string
 
 export function decodePayload(payload: Buffer): unknown {
   const flags = payload[0] ?? 0;
-  return decodeJson(payload.toString("utf8", 1), (flags & FLAG_DATES) !== 0);
+  return decodeJson(payload.toString("utf8", 1), (flags & FLAG_TAGGED) !== 0);
 }
 
 /** Offset of the first intact record starting after `from`, or -1. */

@@ -66,7 +66,7 @@ export async function writeSnapshot(dir: string, state: SnapshotState): Promise<
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let unsynced = 0;
-  const push = (record: unknown, hasDate: boolean) => pushPieces([encodeRecord(record, hasDate)]);
+  const push = (record: unknown, hasTagged: boolean) => pushPieces([encodeRecord(record, hasTagged)]);
   /** One framed record as buffers, written as they are (no joining). */
   const pushPieces = async (buffers: Buffer[]) => {
     for (const buf of buffers) {
@@ -108,8 +108,8 @@ export async function writeSnapshot(dir: string, state: SnapshotState): Promise<
     for (const collection of state.collections) {
       for (let i = 0; i < collection.docs.length; i += DOCS_PER_RECORD) {
         const chunk = collection.docs.slice(i, i + DOCS_PER_RECORD) as StoredDoc[];
-        const { pieces, hasDate } = docsRecordPieces(collection.name, chunk);
-        await pushPieces([frameHeader(pieces, hasDate), ...pieces]);
+        const { pieces, hasTagged } = docsRecordPieces(collection.name, chunk);
+        await pushPieces([frameHeader(pieces, hasTagged), ...pieces]);
         docs += chunk.length;
         // Documents loaded at start have no text yet; let requests in between chunks.
         await new Promise<void>((resolve) => setImmediate(resolve));

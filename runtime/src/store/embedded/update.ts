@@ -2,13 +2,13 @@
 // touched: the update runs on a copy, which is validated before it can replace the original.
 import { type Filter, StoreError } from "../types.ts";
 import { isPlainObject, type ParsedUpdate } from "../validate.ts";
-import { canonicalKey, cloneForStore, cloneStored, containsDate, inspectStored } from "./codec.ts";
+import { canonicalKey, cloneForStore, cloneStored, containsTagged, inspectStored } from "./codec.ts";
 import type { StoredDoc } from "./collection-state.ts";
 import { applyOperators } from "./mingo.ts";
 
 export interface Built {
   doc: StoredDoc;
-  hasDate: boolean;
+  hasTagged: boolean;
 }
 
 /** The top-level fields a `$set`-only update sets, or null when it does anything else. */
@@ -25,7 +25,7 @@ function topLevelSet(update: ParsedUpdate): Record<string, unknown> | null {
  * stored one (stored values are never mutated, so sharing is safe) instead of copying the whole document.
  */
 function setFields(stored: StoredDoc, set: Record<string, unknown>): Built | null {
-  const found = { date: false };
+  const found = { tagged: false };
   const next: Record<string, unknown> = { ...stored };
   let changed = false;
   for (const key in set) {
@@ -43,12 +43,12 @@ function setFields(stored: StoredDoc, set: Record<string, unknown>): Built | nul
     next[key] = copy;
   }
   if (!changed) return null;
-  let hasDate = found.date;
+  let hasTagged = found.tagged;
   for (const key in next) {
-    if (hasDate) break;
-    if (!(key in set)) hasDate = containsDate(next[key]);
+    if (hasTagged) break;
+    if (!(key in set)) hasTagged = containsTagged(next[key]);
   }
-  return { doc: next as StoredDoc, hasDate };
+  return { doc: next as StoredDoc, hasTagged };
 }
 
 /** The updated copy of `stored`, or null when the update changes nothing. */
@@ -57,7 +57,7 @@ export function buildUpdated(stored: StoredDoc, update: ParsedUpdate, filter: Fi
   if (set) return setFields(stored, set);
   const next = cloneStored(stored);
   if (applyOperators(next, update.modifier, filter).length === 0) return null;
-  return { doc: next, hasDate: inspectStored(next) };
+  return { doc: next, hasTagged: inspectStored(next) };
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -125,5 +125,5 @@ export function buildUpsert(filter: Filter, update: ParsedUpdate, newId: () => s
   const withId: StoredDoc = { _id: explicitId ?? newId(), ...doc };
   applyOperators(withId, modifier, undefined);
   if (setOnInsert) applyOperators(withId, { $set: setOnInsert }, undefined);
-  return { doc: withId, hasDate: inspectStored(withId) };
+  return { doc: withId, hasTagged: inspectStored(withId) };
 }

@@ -42,6 +42,8 @@ export class MongoStore implements Store {
       writeConcern: { w: "majority" },
       // Fields set to undefined are left out, as in the embedded engine.
       ignoreUndefined: true,
+      // Binary values come back as bytes (Buffers), as in the embedded engine, not as BSON Binary objects.
+      promoteBuffers: true,
     });
     try {
       await client.connect();
@@ -91,6 +93,14 @@ export class MongoStore implements Store {
         throw error;
       }
     }
+  }
+
+  async inOrder<R extends readonly unknown[]>(...writes: { [K in keyof R]: () => Promise<R[K]> }): Promise<R> {
+    this.#assertUsable();
+    // Concurrent operations are not ordered in MongoDB: each is acknowledged before the next starts.
+    const results: unknown[] = [];
+    for (const write of writes as readonly (() => Promise<unknown>)[]) results.push(await write());
+    return results as unknown as R;
   }
 
   async listCollections(): Promise<string[]> {

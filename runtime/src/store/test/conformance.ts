@@ -545,6 +545,58 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
       });
     });
 
+    describe("inOrder", () => {
+      it("runs the writes one after the other and returns their results", async () => {
+        const a = coll("in_order_a");
+        const b = coll("in_order_b");
+        await a.insertOne({ _id: "s", n: 0 });
+        const order: string[] = [];
+        const [inserted, updated] = await store.inOrder(
+          () => {
+            order.push("insert");
+            return b.insertOne({ _id: "r1", session: "s" });
+          },
+          () => {
+            order.push("update");
+            return a.updateOne({ _id: "s" }, { $set: { current: "r1" }, $inc: { n: 1 } });
+          },
+        );
+        expect(order).toEqual(["insert", "update"]);
+        expect(inserted).toEqual({ insertedId: "r1" });
+        expect(updated.matchedCount).toBe(1);
+        expect(await a.findOne({ _id: "s" })).toEqual({ _id: "s", n: 1, current: "r1" });
+        expect(await b.findOne({ _id: "r1" })).toEqual({ _id: "r1", session: "s" });
+      });
+
+      it("stops at the first failure: earlier writes stay, later ones never run", async () => {
+        const c = coll("in_order_fail");
+        await c.insertOne({ _id: "taken" });
+        let ranAfter = false;
+        const error = await rejection(
+          store.inOrder(
+            () => c.insertOne({ _id: "first" }),
+            () => c.insertOne({ _id: "taken" }),
+            () => {
+              ranAfter = true;
+              return c.insertOne({ _id: "third" });
+            },
+          ),
+        );
+        expect(error).toBeInstanceOf(DuplicateKeyError);
+        expect(ranAfter).toBe(false);
+        expect((await c.find({}, { sort: { _id: 1 } })).map((d) => d._id)).toEqual(["first", "taken"]);
+      });
+
+      it("sees each earlier write from a later one", async () => {
+        const c = coll("in_order_read");
+        const [, found] = await store.inOrder(
+          () => c.insertOne({ _id: "x", v: 1 }),
+          () => c.findOne({ _id: "x" }),
+        );
+        expect(found).toEqual({ _id: "x", v: 1 });
+      });
+    });
+
     describe("values", () => {
       it("returns copies: mutating a result never changes the store", async () => {
         const c = coll("copies");
@@ -562,6 +614,34 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
         const agg = (await c.aggregate([{ $match: { _id: "a" } }])) as unknown as Shape[];
         (agg[0] as Shape).nested.n = 95;
         expect(await c.findOne({ _id: "a" })).toEqual({ _id: "a", nested: { n: 1 }, list: [{ v: 1 }], x: 1 });
+      });
+
+      it("binary values round-trip as bytes, are copied both ways and pass through updates and aggregation", async () => {
+        const c = coll("binary");
+        const text = JSON.stringify({ note: 'quotes " and \\ backslashes, ünïcödé €', n: [1, 2] });
+        const bytes = Buffer.from(text, "utf8");
+        const empty = new Uint8Array(0);
+        await c.insertOne({ _id: "a", body: bytes, nested: { raw: new Uint8Array([0, 255, 10, 34]) }, empty });
+        bytes[0] = 0; // the caller's buffer is not the stored one
+        type Shape = { body: Uint8Array; nested: { raw: Uint8Array }; empty: Uint8Array; tag?: string };
+        const read = (await c.findOne({ _id: "a" })) as unknown as Shape;
+        expect(read.body).toBeInstanceOf(Uint8Array);
+        expect(Buffer.from(read.body).toString("utf8")).toBe(text);
+        expect([...read.nested.raw]).toEqual([0, 255, 10, 34]);
+        expect(read.empty.byteLength).toBe(0);
+        read.body[0] = 0; // nor is a result
+        const again = (await c.find({ _id: "a" }))[0] as unknown as Shape;
+        expect(Buffer.from(again.body).toString("utf8")).toBe(text);
+        await c.updateOne({ _id: "a" }, { $set: { tag: "x", "nested.more": new Uint8Array([7]) } });
+        const updated = (await c.findOne({ _id: "a" })) as unknown as Shape & { nested: { more: Uint8Array } };
+        expect(Buffer.from(updated.body).toString("utf8")).toBe(text);
+        expect([...updated.nested.more]).toEqual([7]);
+        const [projected] = await c.aggregate<{ _id: string; tag: string }>([
+          { $match: { _id: "a" } },
+          { $project: { tag: 1 } },
+        ]);
+        expect(projected).toEqual({ _id: "a", tag: "x" });
+        expect(await c.countDocuments({ body: { $exists: true } })).toBe(1);
       });
 
       it("Dates round-trip and compare as dates", async () => {

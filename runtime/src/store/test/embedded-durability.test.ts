@@ -354,6 +354,37 @@ describe("embedded store: lock", () => {
   });
 });
 
+describe("embedded store: binary values on disk", () => {
+  it("come back from the journal and from a snapshot byte for byte, written without JSON string escaping", async () => {
+    const dir = await tempDir();
+    const text = JSON.stringify({ trace: [{ message: 'a "quoted" word' }] });
+    const bytes = new Uint8Array(Buffer.from(text, "utf8"));
+    const store = await open(dir, { snapshotOnClose: false });
+    await store.collection("revisions").insertOne({ _id: "r1", body: bytes, at: new Date("2025-03-01T10:00:00Z") });
+    await store.close();
+    // In the journal as EJSON binary: base64, so the JSON text is not escaped into the record.
+    const journal = await readFile(path.join(dir, (await journals(dir))[0] as string));
+    expect(journal.includes(Buffer.from(Buffer.from(text).toString("base64")))).toBe(true);
+    expect(journal.includes(Buffer.from('\\"quoted\\"'))).toBe(false);
+    const check = async (store: EmbeddedStore) => {
+      const doc = (await store.collection("revisions").findOne({ _id: "r1" })) as unknown as {
+        body: Uint8Array;
+        at: Date;
+      };
+      expect(doc.body).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(doc.body).toString("utf8")).toBe(text);
+      expect(doc.at).toEqual(new Date("2025-03-01T10:00:00Z"));
+    };
+    const fromJournal = await open(dir);
+    await check(fromJournal);
+    await fromJournal.close(); // writes a snapshot
+    const fromSnapshot = await open(dir);
+    expect(fromSnapshot.stats.journalBytes).toBe(0);
+    await check(fromSnapshot);
+    await fromSnapshot.close();
+  });
+});
+
 describe("embedded store: group commit", () => {
   it("acknowledges concurrent writes with far fewer fsyncs than writes", async () => {
     const dir = await tempDir();
@@ -365,5 +396,38 @@ describe("embedded store: group commit", () => {
     expect(await c.countDocuments()).toBe(500);
     expect(syncs).toBeLessThan(50);
     await store.close();
+  });
+
+  it("makes the writes of inOrder durable with one journal sync, and replays them in order", async () => {
+    const dir = await tempDir();
+    const store = await open(dir, { snapshotOnClose: false });
+    const sessions = store.collection("sessions");
+    const revisions = store.collection("revisions");
+    await sessions.insertOne({ _id: "s", current: null });
+    // One at a time, each write waits for its own sync: 3 writes, 3 syncs.
+    let before = store.stats.syncs;
+    await revisions.insertOne({ _id: "r1" });
+    await revisions.insertOne({ _id: "r2" });
+    await sessions.updateOne({ _id: "s" }, { $set: { current: "r2" } });
+    expect(store.stats.syncs - before).toBe(3);
+    // In order: applied one after the other, one sync for the three.
+    before = store.stats.syncs;
+    await store.inOrder(
+      () => revisions.insertOne({ _id: "r3" }),
+      () => revisions.insertOne({ _id: "r4" }),
+      () => sessions.updateOne({ _id: "s" }, { $set: { current: "r4" } }),
+    );
+    expect(store.stats.syncs - before).toBe(1);
+    await store.close();
+    // No snapshot on close: the journal alone brings back every write.
+    const reopened = await open(dir);
+    expect(await reopened.collection("sessions").findOne({ _id: "s" })).toEqual({ _id: "s", current: "r4" });
+    expect((await reopened.collection("revisions").find({}, { sort: { _id: 1 } })).map((d) => d._id)).toEqual([
+      "r1",
+      "r2",
+      "r3",
+      "r4",
+    ]);
+    await reopened.close();
   });
 });

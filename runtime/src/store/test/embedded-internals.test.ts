@@ -100,8 +100,8 @@ describe("framing", () => {
     ];
     // Journal the documents first: their bytes are kept and reused below.
     encodeWriteRecord("c", docs as never, undefined, true);
-    const { pieces, hasDate } = docsRecordPieces("c", docs as never);
-    const record = Buffer.concat([frameHeader(pieces, hasDate), ...pieces]);
+    const { pieces, hasTagged } = docsRecordPieces("c", docs as never);
+    const record = Buffer.concat([frameHeader(pieces, hasTagged), ...pieces]);
     expect(record.equals(encodeRecord({ op: "docs", c: "c", docs }, true))).toBe(true);
     const read = readRecordAt(record, 0);
     if (typeof read === "string") throw new Error(read);

@@ -1,0 +1,1 @@
+export { calendarDateIn, isTimeZone } from "./calendar-date.ts";
