@@ -282,7 +282,7 @@ export class MarginReports {
       const rows = await revisions.aggregate<Contribution>([
         { $match: { _id: { $in: ids.slice(i, i + IDS_PER_READ) }, outcome: "priced" } },
         {
-          // `report` since revisions keep the priced result as text; `priced` in revisions recorded before.
+          // `report` in revisions since the priced result is kept as text; `priced` in revisions recorded before.
           $project: {
             cpo: { $ifNull: ["$report.cpo", "$priced.cpo"] },
             start: { $ifNull: ["$report.start", "$priced.session.start"] },

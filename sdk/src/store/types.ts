@@ -77,10 +77,10 @@ export interface Store {
   listCollections(): Promise<string[]>;
   /**
    * Writes that must become durable in this order: a later one never without the earlier ones, even across a crash.
-   * Each runs once the one before it has succeeded (the first failure is thrown and the rest are not run). The
-   * embedded engine applies them one after the other and waits for its journal once, since the journal is replayed in
-   * order; MongoDB waits for each write before the next. A write should start its store operation at once (before any
-   * `await` of its own) to share the embedded engine's wait.
+   * Each runs once the one before it has succeeded (the first failure is thrown and the rest are not run). Each write
+   * is one store operation, started at once (`() => collection.insertOne(doc)`). The embedded engine issues them back
+   * to back and waits for its journal once, since the journal is replayed in order; MongoDB waits for each write
+   * before the next.
    */
   inOrder<R extends readonly unknown[]>(...writes: { [K in keyof R]: () => Promise<R[K]> }): Promise<R>;
   /** Flushes everything acknowledged and releases the store (the embedded engine's lock, the client). */

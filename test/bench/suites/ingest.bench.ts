@@ -71,10 +71,19 @@ async function setUp(): Promise<{ h: PipelineHarness; key: string }> {
   return { h, key };
 }
 
+/** The headers of a JSON POST as an HTTP client sends them: with the body's length. */
+function postHeaders(key: string, body: string): Record<string, string> {
+  return {
+    Authorization: `Bearer ${key}`,
+    "Content-Type": "application/json",
+    "Content-Length": String(Buffer.byteLength(body)),
+  };
+}
+
 async function send(h: PipelineHarness, key: string, s: Session): Promise<number> {
   const res = await h.app.request("/api/v1/sessions", {
     method: "POST",
-    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    headers: postHeaders(key, s.body),
     body: s.body,
   });
   await res.arrayBuffer();
@@ -102,13 +111,10 @@ async function batchThroughput(
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       for (let i = next++; i < batches.length; i = next++) {
-        const res = await h.app.request("/api/v1/sessions", {
-          method: "POST",
-          headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-          body: batches[i] as string,
-        });
-        const body = (await res.json()) as { counts?: { created: number } };
-        failed += Math.min(batchSize, sessions.length - i * batchSize) - (body.counts?.created ?? 0);
+        const body = batches[i] as string;
+        const res = await h.app.request("/api/v1/sessions", { method: "POST", headers: postHeaders(key, body), body });
+        const answer = (await res.json()) as { counts?: { created: number } };
+        failed += Math.min(batchSize, sessions.length - i * batchSize) - (answer.counts?.created ?? 0);
       }
     }),
   );

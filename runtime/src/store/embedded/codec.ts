@@ -120,18 +120,21 @@ export function inspectStored(value: unknown, path = "", depth = 0): boolean {
   return hasTagged;
 }
 
-/** Deep copy of an already-valid stored value (the copy handed to callers). */
-export function cloneStored<T>(value: T): T {
+/**
+ * Deep copy of an already-valid stored value (the copy handed to callers). With `shareBinary` the bytes of binary
+ * values are not copied (for copies that never reach a caller as they are).
+ */
+export function cloneStored<T>(value: T, shareBinary = false): T {
   if (value === null || typeof value !== "object") return value;
   if (value instanceof Date) return new Date(value.getTime()) as T;
-  if (value instanceof Uint8Array) return Buffer.from(value) as T;
+  if (value instanceof Uint8Array) return (shareBinary ? value : Buffer.from(value)) as T;
   if (Array.isArray(value)) {
     const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = cloneStored(value[i]);
+    for (let i = 0; i < value.length; i++) out[i] = cloneStored(value[i], shareBinary);
     return out as T;
   }
   const out: Record<string, unknown> = {};
-  for (const key in value) out[key] = cloneStored((value as Record<string, unknown>)[key]);
+  for (const key in value) out[key] = cloneStored((value as Record<string, unknown>)[key], shareBinary);
   return out as T;
 }
 

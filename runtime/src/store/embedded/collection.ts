@@ -190,7 +190,7 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
         if (!seen.has(key)) seen.set(key, value);
       }
     }
-    return [...seen.values()].map(cloneStored);
+    return [...seen.values()].map((value) => cloneStored(value));
   }
 
   async aggregate<R extends Record<string, unknown> = Record<string, unknown>>(pipeline: Pipeline): Promise<R[]> {
@@ -206,12 +206,14 @@ export class EmbeddedCollection<T extends Doc = Doc> implements Collection<T> {
     } else if (state) {
       input = [...state.docs.values()];
     }
-    // mingo may modify its input in place: it only ever sees copies.
+    // mingo may modify its input in place: it only ever sees copies. Their binary values share the stored bytes
+    // (mingo reassigns fields, it never writes into bytes); the results are copied before they reach the caller.
+    const copy = (doc: StoredDoc) => cloneStored(doc as Row, true);
     const resolve = (name: string) => {
       const other = this.#engine.readState(name);
-      return other ? [...other.docs.values()].map((doc) => cloneStored(doc as Row)) : [];
+      return other ? [...other.docs.values()].map(copy) : [];
     };
-    return runPipeline(input.map(cloneStored), rest, resolve) as R[];
+    return runPipeline(input.map(copy), rest, resolve).map((row) => cloneStored(row)) as R[];
   }
 
   async createIndex(spec: IndexSpec): Promise<string> {

@@ -87,7 +87,7 @@ export class EmbeddedStore implements Store {
   #compaction: Promise<void> | null = null;
   #snapshots = 0;
   #closing: Promise<void> | null = null;
-  /** While a write of `inOrder` is being issued: where its journal appends' durability is collected. */
+  /** While a write of `inOrder` is being issued: where its journal append's durability is collected. */
   #deferredDurability: Promise<void>[] | null = null;
 
   private constructor(dir: string, lock: DirLock, options: EmbeddedStoreOptions) {
@@ -141,13 +141,12 @@ export class EmbeddedStore implements Store {
   async inOrder<R extends readonly unknown[]>(...writes: { [K in keyof R]: () => Promise<R[K]> }): Promise<R> {
     this.#assertUsable();
     const durable: Promise<void>[] = [];
-    const results: unknown[] = [];
-    // No journal round starts until the last write is queued: all of them go to disk in one write and one sync.
-    const release = this.#journal.hold();
+    const results: Promise<unknown>[] = [];
+    let values: unknown[] = [];
     let failure: { error: unknown } | null = null;
     try {
       for (const write of writes as readonly (() => Promise<unknown>)[]) {
-        // Applied in memory and queued in the journal now; their durability is awaited once, after the last write.
+        const appended = durable.length;
         this.#deferredDurability = durable;
         let pending: Promise<unknown>;
         try {
@@ -155,18 +154,22 @@ export class EmbeddedStore implements Store {
         } finally {
           this.#deferredDurability = null;
         }
-        results.push(await pending);
+        results.push(pending);
+        // A write that reached the journal at once is applied in memory: the next one follows it in the same tick,
+        // so both go to disk in one round (the journal starts a round on a microtask). Any other write (nothing to
+        // change, a failure, or one that awaits something first) is awaited before the next one starts.
+        if (durable.length === appended) await pending;
       }
+      values = await Promise.all(results);
     } catch (error) {
       failure = { error };
     }
-    release();
     // What was applied is journaled either way; a failed write is reported once the earlier ones are durable.
     const synced = await Promise.allSettled(durable);
     const lost = synced.find((r) => r.status === "rejected");
     if (lost) throw lost.reason;
     if (failure) throw failure.error;
-    return results as unknown as R;
+    return values as unknown as R;
   }
 
   async listCollections(): Promise<string[]> {

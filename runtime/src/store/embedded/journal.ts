@@ -34,8 +34,6 @@ export class Journal {
   #size: number;
   #queue: Entry[] = [];
   #running = false;
-  /** While above 0, no new round starts: records queued meanwhile go to disk together (see `hold`). */
-  #holds = 0;
   #closed = false;
   #failure: StoreError | null = null;
   #last: Promise<unknown> = Promise.resolve();
@@ -97,28 +95,6 @@ export class Journal {
     await this.#last;
   }
 
-  /**
-   * Keeps new rounds from starting until the returned release is called, so that records queued over a few
-   * asynchronous steps (the writes of `inOrder`) share one write and one sync. A round already on its way finishes.
-   */
-  hold(): () => void {
-    this.#holds++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.#holds--;
-      this.#start();
-    };
-  }
-
-  #start(): void {
-    if (this.#running || this.#holds > 0 || this.#queue.length === 0) return;
-    this.#running = true;
-    // Start on a microtask so that writes issued in the same tick share the first round.
-    queueMicrotask(() => void this.#drain());
-  }
-
   /** Waits for queued records, then closes the file. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -133,13 +109,17 @@ export class Journal {
     const { promise, resolve, reject } = Promise.withResolvers<T>();
     this.#queue.push(make({ resolve, reject }));
     this.#last = promise;
-    this.#start();
+    if (!this.#running) {
+      this.#running = true;
+      // Start on a microtask so that writes issued in the same tick share the first round.
+      queueMicrotask(() => void this.#drain());
+    }
     return promise;
   }
 
   async #drain(): Promise<void> {
     try {
-      while (this.#queue.length > 0 && this.#holds === 0) {
+      while (this.#queue.length > 0) {
         const head = this.#queue[0] as Entry;
         if (head.kind === "rotate") {
           this.#queue.shift();

@@ -587,6 +587,23 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
         expect((await c.find({}, { sort: { _id: 1 } })).map((d) => d._id)).toEqual(["first", "taken"]);
       });
 
+      it("goes on after a write that changes nothing, and after one that awaits something first", async () => {
+        const c = coll("in_order_noop");
+        await c.insertOne({ _id: "s", n: 0 });
+        const [, missed, , last] = await store.inOrder(
+          () => c.insertOne({ _id: "r1" }),
+          () => c.updateOne({ _id: "nobody" }, { $set: { n: 1 } }),
+          async () => {
+            const seen = await c.findOne({ _id: "r1" });
+            return c.updateOne({ _id: "s" }, { $set: { seen: seen !== null } });
+          },
+          () => c.updateOne({ _id: "s" }, { $inc: { n: 1 } }),
+        );
+        expect(missed.matchedCount).toBe(0);
+        expect(last.modifiedCount).toBe(1);
+        expect(await c.findOne({ _id: "s" })).toEqual({ _id: "s", n: 1, seen: true });
+      });
+
       it("sees each earlier write from a later one", async () => {
         const c = coll("in_order_read");
         const [, found] = await store.inOrder(
@@ -641,6 +658,11 @@ export function describeStoreConformance(label: string, open: () => Promise<Stor
           { $project: { tag: 1 } },
         ]);
         expect(projected).toEqual({ _id: "a", tag: "x" });
+        const [whole] = (await c.aggregate([{ $match: { _id: "a" } }])) as unknown as Shape[];
+        expect(Buffer.from(whole?.body as Uint8Array).toString("utf8")).toBe(text);
+        (whole as Shape).body[1] = 0; // an aggregation's result is a copy too
+        const afterAggregate = (await c.findOne({ _id: "a" })) as unknown as Shape;
+        expect(Buffer.from(afterAggregate.body).toString("utf8")).toBe(text);
         expect(await c.countDocuments({ body: { $exists: true } })).toBe(1);
       });
 
