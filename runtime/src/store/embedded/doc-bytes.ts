@@ -2,7 +2,9 @@
 // after it: a snapshot then costs copying bytes, not serializing the whole store again (and makes no garbage).
 // A document's bytes are a slice of the journal record it was written in, so keeping them costs no copy. Stored
 // documents are never mutated (an update swaps in a new object), so the bytes never go stale, and they live exactly
-// as long as the document (a WeakMap entry).
+// as long as the document: they hang off it as a hidden property, not in a WeakMap, whose entries (one per document,
+// hundreds of thousands) the garbage collector processes as ephemerons on every major collection, which made its
+// pauses up to twice as long.
 import { containsTagged, encodeJson } from "./codec.ts";
 import type { StoredDoc } from "./collection-state.ts";
 import { framePieces } from "./framing.ts";
@@ -13,7 +15,17 @@ export interface DocBytes {
   hasTagged: boolean;
 }
 
-const encoded = new WeakMap<StoredDoc, DocBytes>();
+/** Not enumerable: spreads, `for…in`, `Object.keys` and JSON never see it, so an updated copy never inherits it. */
+const BYTES = Symbol("doc bytes");
+
+const encoded = {
+  get(doc: StoredDoc): DocBytes | undefined {
+    return (doc as unknown as { [BYTES]?: DocBytes })[BYTES];
+  },
+  set(doc: StoredDoc, entry: DocBytes): void {
+    Object.defineProperty(doc, BYTES, { value: entry, enumerable: false, writable: true, configurable: true });
+  },
+};
 
 /**
  * The bytes of a stored document, encoded now if it has none yet (documents loaded at start). A document without

@@ -1,7 +1,7 @@
 // Building blocks of the embedded engine: value codec, record framing, index keys and lookups.
 import { describe, expect, it } from "vitest";
 import { canonicalKey, cloneForStore, decodeJson, encodeJson } from "../embedded/codec.ts";
-import { docsRecordPieces, encodeWriteRecord } from "../embedded/doc-bytes.ts";
+import { docBytes, docsRecordPieces, encodeWriteRecord } from "../embedded/doc-bytes.ts";
 import {
   decodePayload,
   encodeRecord,
@@ -91,6 +91,17 @@ describe("framing", () => {
     const { frame, ranges } = framePieces(['{"a":', Buffer.from("[1,2]"), "}"], false);
     expect(frame.equals(encodeRecord({ a: [1, 2] }, false))).toBe(true);
     expect(frame.subarray(...(ranges[1] as [number, number])).toString()).toBe("[1,2]");
+  });
+
+  it("keeps a document's bytes with that document only: a copy made from it (as an update makes) encodes its own", () => {
+    const stored = { _id: "s", status: "processing", n: 1 };
+    encodeWriteRecord("c", [stored] as never, undefined, false);
+    expect(docBytes(stored as never).bytes.toString()).toBe('{"_id":"s","status":"processing","n":1}');
+    const updated = { ...stored, status: "priced" };
+    expect(Object.keys(updated)).toEqual(["_id", "status", "n"]);
+    expect(JSON.stringify(updated)).toBe('{"_id":"s","status":"priced","n":1}');
+    expect(docBytes(updated as never).bytes.toString()).toBe('{"_id":"s","status":"priced","n":1}');
+    expect(docBytes(stored as never).bytes.toString()).toBe('{"_id":"s","status":"processing","n":1}');
   });
 
   it("frames a snapshot chunk from the documents' kept bytes, header apart, into a record that reads back", () => {
